@@ -1,0 +1,3 @@
+"""newswire: an open-source news-agency wire."""
+
+__version__ = "0.1.0"

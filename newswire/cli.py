@@ -1,0 +1,227 @@
+"""The command line: `newswire COMMAND ... [--data-dir DIR]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from newswire.config import Settings
+from newswire.errors import NewswireError
+from newswire.model import DEFAULT_TYPES, Plan, Product
+from newswire.store import keys, plans, products, subscribers
+from newswire.store.database import Database, migrate
+from newswire.store.server import start_embedded
+
+__all__ = ["main"]
+
+
+@contextmanager
+def database_url(settings: Settings) -> Iterator[str]:
+    """The configured URL, or the embedded server's (started for the block)."""
+    if settings.database_url:
+        migrate(settings.database_url)
+        yield settings.database_url
+        return
+    server = start_embedded(settings.data_dir)
+    try:
+        migrate(server.url)
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.load(data_dir=args.data_dir)
+
+
+def _with_db(args: argparse.Namespace, work: Callable[[Database], Awaitable[None]]) -> None:
+    async def run(url: str) -> None:
+        db = Database(url, size=2)
+        await db.open()
+        try:
+            await work(db)
+        finally:
+            await db.close()
+
+    with database_url(_settings(args)) as url:
+        asyncio.run(run(url))
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    """Run the server until SIGTERM or Ctrl-C."""
+    import uvicorn
+
+    settings = _settings(args)
+    with database_url(settings) as url:
+        os.environ["NEWSWIRE_DATABASE_URL"] = url
+        os.environ["NEWSWIRE_DATA_DIR"] = str(settings.data_dir)
+        if getattr(args, "announce", None):
+            args.announce(url)
+        print(f"newswire serving on http://{args.host}:{args.port}/ (API docs at /docs)",
+              flush=True)
+        uvicorn.run(
+            "newswire.web.app:create_app", factory=True, host=args.host, port=args.port,
+            workers=args.workers, log_level="warning", timeout_graceful_shutdown=5,
+        )
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    """Fill a fresh demo data dir with sample content, print the keys, then serve."""
+    from newswire.demo.seed import prepare_demo_dir, seed_demo
+
+    settings = _settings(args)
+    prepare_demo_dir(settings.data_dir)
+    base = f"http://{args.host}:{args.port}"
+
+    def announce(url: str) -> None:
+        async def seed() -> None:
+            db = Database(url, size=2)
+            await db.open()
+            try:
+                print(await seed_demo(db, base), flush=True)
+            finally:
+                await db.close()
+
+        asyncio.run(seed())
+
+    args.announce = announce
+    cmd_serve(args)
+
+
+def cmd_product_add(args: argparse.Namespace) -> None:
+    """Create a product."""
+    product = Product(args.slug, args.name or args.slug, args.public, args.public_delay)
+
+    async def work(db: Database) -> None:
+        await products.create_product(db, product)
+        print(f"product {product.slug} created" + (" (public)" if product.public else ""))
+
+    _with_db(args, work)
+
+
+def cmd_plan_add(args: argparse.Namespace) -> None:
+    """Create a plan."""
+    plan = Plan(
+        slug=args.slug,
+        products=frozenset(_csv(args.products)),
+        languages=frozenset(_csv(args.languages)) - {"*"},
+        types=frozenset(_csv(args.types)),
+        depth=args.depth,
+        delay_minutes=args.delay,
+        embargoed=args.embargoed,
+    )
+
+    async def work(db: Database) -> None:
+        await plans.create_plan(db, plan)
+        print(f"plan {plan.slug} created")
+
+    _with_db(args, work)
+
+
+def cmd_subscriber_add(args: argparse.Namespace) -> None:
+    """Create a subscriber and print its first key as the last word."""
+
+    async def work(db: Database) -> None:
+        made = await subscribers.create_subscriber(db, args.name, args.plan)
+        _, key = await keys.create_key(db, "subscriber", made.id)
+        print(f"subscriber {made.name} (id {made.id}) on plan {made.plan}; API key: {key}")
+
+    _with_db(args, work)
+
+
+def cmd_key_create(args: argparse.Namespace) -> None:
+    """Create an agency key and print it as the last word."""
+
+    async def work(db: Database) -> None:
+        key_id, key = await keys.create_key(db, args.role)
+        print(f"{args.role} key (id {key_id}): {key}")
+
+    _with_db(args, work)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=None,
+                        help="data directory (default ./newswire-data, or $NEWSWIRE_DATA_DIR)")
+    parser = argparse.ArgumentParser(prog="newswire", description="A news-agency wire.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def server_options(p: argparse.ArgumentParser, port: int) -> None:
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=port)
+        p.add_argument("--workers", type=int, default=1)
+
+    serve = sub.add_parser("serve", parents=[common], help="run the server")
+    server_options(serve, 8080)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", parents=[common], help="serve a data dir of sample content")
+    server_options(demo, 8080)
+    demo.set_defaults(func=cmd_demo, data_dir_default="./newswire-demo")
+
+    product = sub.add_parser("product", help="manage products").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    p_add = product.add_parser("add", parents=[common], help="create a product")
+    p_add.add_argument("slug")
+    p_add.add_argument("--name", default="")
+    p_add.add_argument("--public", action="store_true",
+                       help="its items appear, in summary form, on the public site")
+    p_add.add_argument("--public-delay", type=int, default=0, metavar="MINUTES")
+    p_add.set_defaults(func=cmd_product_add)
+
+    plan = sub.add_parser("plan", help="manage plans").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    pl_add = plan.add_parser("add", parents=[common], help="create a plan")
+    pl_add.add_argument("slug")
+    pl_add.add_argument("--products", required=True, help="comma-separated product slugs")
+    pl_add.add_argument("--languages", default="", help="comma-separated; empty or * for all")
+    pl_add.add_argument("--depth", choices=("full", "summary"), default="full")
+    pl_add.add_argument("--types", default=",".join(DEFAULT_TYPES))
+    pl_add.add_argument("--embargoed", action="store_true",
+                        help="receive embargoed items before release")
+    pl_add.add_argument("--delay", type=int, default=0, metavar="MINUTES")
+    pl_add.set_defaults(func=cmd_plan_add)
+
+    subscriber = sub.add_parser("subscriber", help="manage subscribers").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    s_add = subscriber.add_parser("add", parents=[common], help="create a subscriber")
+    s_add.add_argument("name")
+    s_add.add_argument("--plan", required=True)
+    s_add.set_defaults(func=cmd_subscriber_add)
+
+    key = sub.add_parser("key", help="manage agency keys").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    k_create = key.add_parser("create", parents=[common], help="create an editor or admin key")
+    k_create.add_argument("--role", choices=("editor", "admin"), required=True)
+    k_create.set_defaults(func=cmd_key_create)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; 0 on success, 1 with a one-line error on stderr otherwise."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    if args.data_dir is None:
+        args.data_dir = getattr(args, "data_dir_default", None)
+    func: Callable[[argparse.Namespace], Any] = args.func
+    try:
+        func(args)
+    except NewswireError as err:
+        print(f"newswire: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # the one place that turns any failure into a one-line error
+        print(f"newswire: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,71 @@
+"""Settings: one table of every option with its default and help; read once at start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+__all__ = ["SETTINGS_HELP", "Settings"]
+
+# name: (environment variable, default, help)
+SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
+    "data_dir": (
+        "NEWSWIRE_DATA_DIR",
+        "./newswire-data",
+        "where the embedded PostgreSQL and the search index live",
+    ),
+    "database_url": (
+        "NEWSWIRE_DATABASE_URL",
+        "",
+        "a PostgreSQL URL; empty starts the embedded server in data_dir",
+    ),
+    "agency_name": (
+        "NEWSWIRE_AGENCY_NAME",
+        "Newswire Agency",
+        "the agency's name on pages, feeds and kill notices",
+    ),
+    "uri_prefix": (
+        "NEWSWIRE_URI_PREFIX",
+        "urn:newswire:",
+        "prefix of the uri newswire gives an item that arrives without one",
+    ),
+    "pool_size": ("NEWSWIRE_POOL_SIZE", "10", "PostgreSQL connections per server process"),
+    "feed_max_wait": (
+        "NEWSWIRE_FEED_MAX_WAIT",
+        "60",
+        "longest long-poll wait in seconds a feed request may ask for",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option newswire reads; see SETTINGS_HELP for what each one does."""
+
+    data_dir: Path
+    database_url: str
+    agency_name: str
+    uri_prefix: str
+    pool_size: int
+    feed_max_wait: int
+
+    @classmethod
+    def load(cls, **overrides: object) -> Settings:
+        """Settings from the environment, with explicit values (command-line options) on top."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            env, default, _ = SETTINGS_HELP[f.name]
+            raw: object = overrides.get(f.name)
+            if raw is None:
+                raw = os.environ.get(env, default)
+            values[f.name] = _convert(f.type, raw)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(kind: object, raw: object) -> object:
+    if kind in ("Path", Path):
+        return Path(str(raw)).expanduser().resolve()
+    if kind in ("int", int):
+        return int(str(raw))
+    return str(raw)

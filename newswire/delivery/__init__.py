@@ -1,0 +1,1 @@
+"""Delivery: following the wire log (notifications, embargo releases, streams, webhooks)."""

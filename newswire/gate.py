@@ -1,0 +1,149 @@
+"""The one gate: for a viewer and an item, visible or not, and in which view.
+
+Every exit (feed, item fetch, stream, webhooks, search, pages, public feeds) asks
+this module and nothing else. The four invariants of DESIGN.md live here:
+
+1. a subscriber never receives an item outside its plan, nor a body on a summary plan;
+2. nothing embargoed is visible before release, unless the plan allows embargoed
+   delivery (and then the item carries `embargoedUntil`);
+3. after a kill, no exit serves the killed content; whoever could have received a
+   version gets a kill notice;
+4. the public never sees a body, nothing before the public delay, nothing killed.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+from newswire.model import Event, EventKind, Item, ItemState, Plan, Text, Viewer, ViewerKind
+
+__all__ = ["KILL_HEADLINE", "View", "decide", "decide_event", "entitled", "render"]
+
+KILL_HEADLINE = "KILL: story withdrawn, do not use"
+_SUMMARY_RENDITIONS = frozenset({"thumbnail", "preview"})
+
+
+class View(enum.Enum):
+    """How much of an item a viewer receives."""
+
+    FULL = "full"
+    SUMMARY = "summary"
+    KILL_NOTICE = "kill"
+
+
+def entitled(plan: Plan, state: ItemState) -> bool:
+    """Whether the plan covers the item's products, language and type at all."""
+    item = state.item
+    return (
+        bool(plan.products & state.products)
+        and (not plan.languages or (item.language or "") in plan.languages)
+        and (item.type or "text") in plan.types
+    )
+
+
+def decide(viewer: Viewer, state: ItemState, now: datetime) -> View | None:
+    """The view of the item's current state for this viewer, or None when hidden."""
+    if viewer.kind is ViewerKind.EDITOR:
+        return View.KILL_NOTICE if state.killed else View.FULL
+    if viewer.kind is ViewerKind.PUBLIC:
+        return _decide_public(viewer, state, now)
+    plan = viewer.plan
+    if plan is None or not entitled(plan, state):
+        return None
+    if state.killed:
+        return View.KILL_NOTICE if _was_deliverable(plan, state) else None
+    if state.item.pub_status == "withheld":
+        return None
+    if state.released_at is None:
+        return _depth(plan) if plan.embargoed else None
+    if state.released_at + timedelta(minutes=plan.delay_minutes) > now:
+        return None
+    return _depth(plan)
+
+
+def decide_event(viewer: Viewer, event: Event, state: ItemState, now: datetime) -> View | None:
+    """The view of one wire-log entry for this viewer, or None when it is not for them.
+
+    `state` holds the version the event refers to, with the item's current lifecycle.
+    """
+    if event.kind is EventKind.KILL:
+        view = decide(viewer, state, now)
+        return View.KILL_NOTICE if view is View.KILL_NOTICE else None
+    if state.killed:
+        return None
+    if event.embargoed and not _sees_embargoed(viewer):
+        return None
+    return decide(viewer, state, now)
+
+
+def render(state: ItemState, view: View, viewer: Viewer) -> Item:
+    """The item as this view shows it."""
+    if view is View.KILL_NOTICE:
+        return _kill_notice(state)
+    if view is View.FULL:
+        return state.item.model_copy(update={"representation_type": "full"})
+    return _summary(state.item, public=viewer.kind is ViewerKind.PUBLIC)
+
+
+def _depth(plan: Plan) -> View:
+    return View.FULL if plan.depth == "full" else View.SUMMARY
+
+
+def _sees_embargoed(viewer: Viewer) -> bool:
+    if viewer.kind is ViewerKind.EDITOR:
+        return True
+    return viewer.plan is not None and viewer.plan.embargoed
+
+
+def _was_deliverable(plan: Plan, state: ItemState) -> bool:
+    """Whether this plan could have received a version before the kill."""
+    if plan.embargoed:
+        return True
+    return state.released_at is not None and (
+        state.killed_at is None or state.released_at <= state.killed_at
+    )
+
+
+def _decide_public(viewer: Viewer, state: ItemState, now: datetime) -> View | None:
+    public = viewer.public_products & state.products
+    if not public:
+        return None
+    if state.killed:
+        return View.KILL_NOTICE if state.released_at is not None else None
+    if state.released_at is None or state.item.pub_status == "withheld":
+        return None
+    delay = min(viewer.public_delay_minutes.get(slug, 0) for slug in public)
+    if state.released_at + timedelta(minutes=delay) > now:
+        return None
+    return View.SUMMARY
+
+
+def _summary(item: Item, *, public: bool) -> Item:
+    renditions = [r for r in item.renditions or [] if r.name in _SUMMARY_RENDITIONS]
+    update: dict[str, object] = {
+        "representation_type": "partial",
+        "bodies": None,
+        "associations": None,
+        "renditions": renditions or None,
+    }
+    if public:
+        update |= {"ed_note": None, "embargoed_until": None, "usage_terms": None}
+    return item.model_copy(update=update)
+
+
+def _kill_notice(state: ItemState) -> Item:
+    item = state.item
+    reason = state.kill_reason or "withdrawn by the agency"
+    return Item(
+        uri=item.uri,
+        type=item.type,
+        version=str(state.kill_version or state.version),
+        language=item.language,
+        version_created=state.killed_at,
+        first_created=item.first_created,
+        pub_status="canceled",
+        representation_type="partial",
+        headlines=[Text(role="main", value=KILL_HEADLINE)],
+        ed_note=f"KILL: {reason}. Remove this story and every earlier version from all systems.",
+    )

@@ -1,0 +1,1 @@
+"""PostgreSQL storage: all SQL lives in this package, one module per noun."""

@@ -1,0 +1,1 @@
+"""The ASGI application: one router module per surface."""

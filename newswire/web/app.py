@@ -1,0 +1,63 @@
+"""create_app: the one ASGI application, its routers and its background tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from newswire import __version__
+from newswire.config import Settings
+from newswire.delivery.embargo import run_embargo_scheduler
+from newswire.delivery.notifier import WireNotifier
+from newswire.store.database import Database, migrate
+from newswire.web import admin, desk, ops, wire
+from newswire.web.context import Context
+from newswire.web.problems import install_problem_handlers
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for these settings (from the environment when none are given).
+
+    The database URL must be set: `newswire serve` starts the embedded server first.
+    """
+    settings = settings or Settings.load()
+    if not settings.database_url:
+        raise RuntimeError("create_app needs settings.database_url; use `newswire serve`")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate, settings.database_url)
+        db = Database(settings.database_url, settings.pool_size)
+        await db.open()
+        notifier = WireNotifier(settings.database_url)
+        app.state.context = Context(settings=settings, db=db, notifier=notifier)
+        tasks = [
+            asyncio.create_task(notifier.run(), name="wire-notifier"),
+            asyncio.create_task(run_embargo_scheduler(db), name="embargo-scheduler"),
+        ]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await db.close()
+
+    app = FastAPI(
+        title="newswire",
+        version=__version__,
+        summary="A news-agency wire: publish once, deliver to every entitled subscriber.",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    for router in (desk.router, wire.router, admin.router, ops.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,57 @@
+"""Who is calling: the Bearer key, its role, and the viewer the gate sees."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from newswire.errors import Forbidden, Unauthorized
+from newswire.model import Viewer, ViewerKind
+from newswire.store.keys import KeyOwner, key_owner
+from newswire.web.context import Context, context
+
+__all__ = ["Admin", "Caller", "Editor", "Subscriber", "viewer_of"]
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer KEY`")
+
+
+async def _caller(
+    ctx: Annotated[Context, Depends(context)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> KeyOwner:
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized("send an API key as 'Authorization: Bearer KEY'")
+    key = credentials.credentials
+    if len(key) > 200 or "\x00" in key:
+        raise Unauthorized("the API key is not valid")
+    owner = await key_owner(ctx.db, key)
+    if owner is None:
+        raise Unauthorized("the API key is not valid or has been revoked")
+    return owner
+
+
+async def _editor(owner: Annotated[KeyOwner, Depends(_caller)]) -> KeyOwner:
+    if owner.role not in ("editor", "admin"):
+        raise Forbidden("this call needs an editor or admin key")
+    return owner
+
+
+async def _admin(owner: Annotated[KeyOwner, Depends(_caller)]) -> KeyOwner:
+    if owner.role != "admin":
+        raise Forbidden("this call needs an admin key")
+    return owner
+
+
+Caller = Annotated[KeyOwner, Depends(_caller)]
+Editor = Annotated[KeyOwner, Depends(_editor)]
+Admin = Annotated[KeyOwner, Depends(_admin)]
+Subscriber = Caller  # any key reads the wire: subscribers through their plan, staff in full
+
+
+def viewer_of(owner: KeyOwner) -> Viewer:
+    """The gate's viewer for a key: its plan for a subscriber, the desk view for staff."""
+    if owner.role == "subscriber":
+        return Viewer(ViewerKind.SUBSCRIBER, plan=owner.plan)
+    return Viewer(ViewerKind.EDITOR)

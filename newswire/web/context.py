@@ -1,0 +1,28 @@
+"""What every request handler reaches: settings, the database and the wire notifier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from newswire.config import Settings
+from newswire.delivery.notifier import WireNotifier
+from newswire.store.database import Database
+
+__all__ = ["Context", "context"]
+
+
+@dataclass
+class Context:
+    """Process-wide state of one running app."""
+
+    settings: Settings
+    db: Database
+    notifier: WireNotifier
+
+
+def context(request: Request) -> Context:
+    """The app's context (a FastAPI dependency)."""
+    ctx: Context = request.app.state.context
+    return ctx

@@ -1,0 +1,77 @@
+"""The editor API: publish, update or correct, kill."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from newswire.enrich.pipeline import enrich
+from newswire.model import Item
+from newswire.store import items
+from newswire.web.auth import Editor
+from newswire.web.context import Context, context
+from newswire.web.paths import checked_uri
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/desk", tags=["desk"])
+Ctx = Annotated[Context, Depends(context)]
+
+
+class PublishRequest(BaseModel):
+    """A new item and the products it goes out in."""
+
+    model_config = ConfigDict(extra="forbid")
+    item: Item
+    products: list[str] = Field(min_length=1, max_length=50)
+
+
+class UpdateRequest(BaseModel):
+    """A complete new version of an item; products default to the previous version's."""
+
+    model_config = ConfigDict(extra="forbid")
+    item: Item
+    products: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    signal: Literal["update", "correction"] = "update"
+
+
+class KillRequest(BaseModel):
+    """Why the item is withdrawn; subscribers read it in the kill notice."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class Published(BaseModel):
+    """Where the new version stands in the wire log."""
+
+    uri: str
+    version: int
+    seq: int
+
+
+@router.post("/items", status_code=201, response_model=Published)
+async def publish(body: PublishRequest, ctx: Ctx, _: Editor) -> Published:
+    """Publish a new item; one with a future `embargoedUntil` is held until then."""
+    done = await items.publish_item(
+        ctx.db, enrich(body.item), body.products, uri_prefix=ctx.settings.uri_prefix
+    )
+    return Published(uri=done.uri, version=done.version, seq=done.seq)
+
+
+@router.put("/items/{uri:path}", response_model=Published)
+async def update(uri: str, body: UpdateRequest, ctx: Ctx, _: Editor) -> Published:
+    """A new version of an item, signalled to subscribers as an update or a correction."""
+    done = await items.update_item(
+        ctx.db, checked_uri(uri), enrich(body.item), body.products, body.signal
+    )
+    return Published(uri=done.uri, version=done.version, seq=done.seq)
+
+
+@router.post("/items/{uri:path}/kill", response_model=Published)
+async def kill(uri: str, body: KillRequest, ctx: Ctx, _: Editor) -> Published:
+    """Kill an item everywhere; everyone who could have received it gets a kill notice."""
+    done = await items.kill_item(ctx.db, checked_uri(uri), body.reason)
+    return Published(uri=done.uri, version=done.version, seq=done.seq)

@@ -1,0 +1,147 @@
+"""The subscriber API: the cursor feed and item fetches, every entry through the gate."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from newswire import gate
+from newswire.errors import NotFound
+from newswire.model import Item, ItemState, Viewer, ViewerKind
+from newswire.store import items
+from newswire.store.events import read_events
+from newswire.web.auth import Subscriber, viewer_of
+from newswire.web.context import Context, context
+from newswire.web.paths import checked_uri
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["wire"])
+Ctx = Annotated[Context, Depends(context)]
+MAX_SEQ = 2**63 - 1
+MAX_VERSION = 2**31 - 1
+
+
+class FeedEntry(BaseModel):
+    """One wire event as the caller may see it."""
+
+    seq: int
+    event: Literal["publish", "update", "correction", "kill", "release"]
+    view: Literal["full", "summary", "kill"]
+    products: list[str]
+    item: dict[str, Any]
+
+
+class FeedPage(BaseModel):
+    """A page of the feed; pass `next` as `after` to continue."""
+
+    entries: list[FeedEntry]
+    next: int
+
+
+class ItemVersion(BaseModel):
+    """One version in an item's history."""
+
+    version: int
+    item: dict[str, Any]
+
+
+def _products_for(viewer: Viewer, state: ItemState) -> list[str]:
+    if viewer.kind is ViewerKind.SUBSCRIBER and viewer.plan is not None:
+        return sorted(state.products & viewer.plan.products)
+    return sorted(state.products)
+
+
+def _ninjs(item: Item) -> dict[str, Any]:
+    return item.to_ninjs()
+
+
+@router.get("/feed", response_model=FeedPage)
+async def feed(
+    ctx: Ctx,
+    owner: Subscriber,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="the cursor: last seq seen")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    wait: Annotated[float, Query(ge=0, le=600, description="long-poll seconds")] = 0,
+) -> JSONResponse:
+    """The wire log after a cursor, in the caller's view; waits up to `wait` s when empty."""
+    viewer = viewer_of(owner)
+    plan = viewer.plan
+    delay = timedelta(minutes=plan.delay_minutes if plan else 0)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + min(wait, ctx.settings.feed_max_wait)
+    cursor = after
+    while True:
+        now = datetime.now(UTC)
+        page = await read_events(ctx.db, cursor, limit, now - delay, plan)
+        cursor = page.next
+        entries = []
+        for entry in page.entries:
+            view = gate.decide_event(viewer, entry.event, entry.state, now)
+            if view is None:
+                continue
+            entries.append(
+                {
+                    "seq": entry.event.seq,
+                    "event": entry.event.kind.value,
+                    "view": view.value,
+                    "products": _products_for(viewer, entry.state),
+                    "item": _ninjs(gate.render(entry.state, view, viewer)),
+                }
+            )
+        remaining = deadline - loop.time()
+        if entries or remaining <= 0:
+            return JSONResponse({"entries": entries, "next": cursor})
+        await ctx.notifier.wait(min(remaining, 1.0))
+
+
+async def _visible(ctx: Context, owner: Any, uri: str, version: int | None) -> dict[str, Any]:
+    viewer = viewer_of(owner)
+    try:
+        state = await items.item_state(ctx.db, checked_uri(uri), version)
+    except NotFound:
+        state = None
+    view = None if state is None else gate.decide(viewer, state, datetime.now(UTC))
+    if state is None or view is None:
+        raise NotFound(f"no item {uri!r} that your plan covers")
+    return _ninjs(gate.render(state, view, viewer))
+
+
+@router.get("/items/{uri:path}/versions", response_model=list[ItemVersion])
+async def item_versions(uri: str, ctx: Ctx, owner: Subscriber) -> JSONResponse:
+    """Every version of an item the caller may see, oldest first."""
+    viewer = viewer_of(owner)
+    now = datetime.now(UTC)
+    try:
+        states = await items.item_versions(ctx.db, checked_uri(uri))
+    except NotFound:
+        states = []
+    shown = []
+    for state in states:
+        view = gate.decide(viewer, state, now)
+        if view is not None and view is not gate.View.KILL_NOTICE:
+            shown.append(
+                {"version": state.version, "item": _ninjs(gate.render(state, view, viewer))}
+            )
+        elif view is gate.View.KILL_NOTICE:
+            shown = [{"version": state.version, "item": _ninjs(gate.render(state, view, viewer))}]
+            break
+    if not shown:
+        raise NotFound(f"no item {uri!r} that your plan covers")
+    return JSONResponse(shown)
+
+
+@router.get("/items/{uri:path}")
+async def item(
+    uri: str,
+    ctx: Ctx,
+    owner: Subscriber,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
+) -> JSONResponse:
+    """The item (latest, or `version`) in the caller's view; a killed item's kill notice."""
+    return JSONResponse(await _visible(ctx, owner, uri, version))
