@@ -67,11 +67,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
         os.environ["NEWSWIRE_DATA_DIR"] = str(settings.data_dir)
         if getattr(args, "announce", None):
             args.announce(url)
-        print(f"newswire serving on http://{args.host}:{args.port}/ (API docs at /docs)",
-              flush=True)
+        print(
+            f"newswire serving on http://{args.host}:{args.port}/ (API docs at /docs)", flush=True
+        )
         uvicorn.run(
-            "newswire.web.app:create_app", factory=True, host=args.host, port=args.port,
-            workers=args.workers, log_level="warning", timeout_graceful_shutdown=5,
+            "newswire.web.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="warning",
+            timeout_graceful_shutdown=5,
         )
 
 
@@ -151,8 +157,11 @@ def cmd_key_create(args: argparse.Namespace) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", default=None,
-                        help="data directory (default ./newswire-data, or $NEWSWIRE_DATA_DIR)")
+    common.add_argument(
+        "--data-dir",
+        default=None,
+        help="data directory (default ./newswire-data, or $NEWSWIRE_DATA_DIR)",
+    )
     parser = argparse.ArgumentParser(prog="newswire", description="A news-agency wire.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -170,37 +179,45 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo, data_dir_default="./newswire-demo")
 
     product = sub.add_parser("product", help="manage products").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+        dest="action", required=True, metavar="ACTION"
+    )
     p_add = product.add_parser("add", parents=[common], help="create a product")
     p_add.add_argument("slug")
     p_add.add_argument("--name", default="")
-    p_add.add_argument("--public", action="store_true",
-                       help="its items appear, in summary form, on the public site")
+    p_add.add_argument(
+        "--public",
+        action="store_true",
+        help="its items appear, in summary form, on the public site",
+    )
     p_add.add_argument("--public-delay", type=int, default=0, metavar="MINUTES")
     p_add.set_defaults(func=cmd_product_add)
 
     plan = sub.add_parser("plan", help="manage plans").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+        dest="action", required=True, metavar="ACTION"
+    )
     pl_add = plan.add_parser("add", parents=[common], help="create a plan")
     pl_add.add_argument("slug")
     pl_add.add_argument("--products", required=True, help="comma-separated product slugs")
     pl_add.add_argument("--languages", default="", help="comma-separated; empty or * for all")
     pl_add.add_argument("--depth", choices=("full", "summary"), default="full")
     pl_add.add_argument("--types", default=",".join(DEFAULT_TYPES))
-    pl_add.add_argument("--embargoed", action="store_true",
-                        help="receive embargoed items before release")
+    pl_add.add_argument(
+        "--embargoed", action="store_true", help="receive embargoed items before release"
+    )
     pl_add.add_argument("--delay", type=int, default=0, metavar="MINUTES")
     pl_add.set_defaults(func=cmd_plan_add)
 
     subscriber = sub.add_parser("subscriber", help="manage subscribers").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+        dest="action", required=True, metavar="ACTION"
+    )
     s_add = subscriber.add_parser("add", parents=[common], help="create a subscriber")
     s_add.add_argument("name")
     s_add.add_argument("--plan", required=True)
     s_add.set_defaults(func=cmd_subscriber_add)
 
     key = sub.add_parser("key", help="manage agency keys").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+        dest="action", required=True, metavar="ACTION"
+    )
     k_create = key.add_parser("create", parents=[common], help="create an editor or admin key")
     k_create.add_argument("--role", choices=("editor", "admin"), required=True)
     k_create.set_defaults(func=cmd_key_create)
