@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -57,6 +58,14 @@ def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     """Run the server until SIGTERM or Ctrl-C."""
     import uvicorn
@@ -70,6 +79,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         print(
             f"newswire serving on http://{args.host}:{args.port}/ (API docs at /docs)", flush=True
         )
+        # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; this
+        # handler turns that into a normal exit, so the embedded PostgreSQL is stopped too.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         uvicorn.run(
             "newswire.web.app:create_app",
             factory=True,
