@@ -62,13 +62,9 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
     raise SystemExit(0)
 
 
-def _exit_on_signal(signum: int, _frame: object) -> None:
-    raise SystemExit(0)
-
-
 def cmd_serve(args: argparse.Namespace) -> None:
     """Run the server until SIGTERM or Ctrl-C."""
-    import uvicorn
+    from newswire.web.server import serve
 
     settings = _settings(args)
     with database_url(settings) as url:
@@ -82,15 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; this
         # handler turns that into a normal exit, so the embedded PostgreSQL is stopped too.
         signal.signal(signal.SIGTERM, _exit_on_signal)
-        uvicorn.run(
-            "newswire.web.app:create_app",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_level="warning",
-            timeout_graceful_shutdown=5,
-        )
+        serve(args.host, args.port, args.workers)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

@@ -24,6 +24,7 @@ from newswire.store.database import Database, migrate
 from newswire.store.keys import create_key
 from newswire.store.server import start_embedded
 from newswire.web.app import create_app
+from newswire.web.server import NewswireServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 _counter = itertools.count()
@@ -94,15 +95,16 @@ class LiveServer:
 
     def __init__(self, db_url: str, tmp: Path) -> None:
         settings = Settings.load(data_dir=str(tmp), database_url=db_url)
+        self.app = create_app(settings)
         config = uvicorn.Config(
-            create_app(settings),
+            self.app,
             host="127.0.0.1",
             port=0,
             log_level="warning",
             lifespan="on",
             timeout_graceful_shutdown=2,
         )
-        self.server = uvicorn.Server(config)
+        self.server = NewswireServer(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 20
@@ -127,6 +129,7 @@ class Wire:
     db_url: str
     admin_key: str
     editor_key: str
+    server: LiveServer | None = None
     clients: list[httpx.Client] = field(default_factory=list)
 
     def client(self, key: str | None = None) -> httpx.Client:
@@ -173,7 +176,7 @@ class Wire:
 def wire(db_url: str, tmp_path: Path) -> Iterator[Wire]:
     """newswire on a fresh database, served over loopback HTTP."""
     server = LiveServer(db_url, tmp_path)
-    w = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"))
+    w = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"), server)
     try:
         yield w
     finally:

@@ -7,10 +7,11 @@ links and line breaks. Everything else is reduced to its text.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 
 import lxml.html  # type: ignore[import-untyped]
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from newswire.formats.xmlsafe import local_name, xml_text
 from newswire.model import Item
@@ -24,6 +25,7 @@ _EMPHASIS = {"em", "i", "strong", "b"}
 _SKIP = {"script", "style", "head", "title", "media", "meta", "template"}
 # NITF block elements read back as their HTML namesakes; anything else becomes its text.
 _NITF_BLOCKS = {"p": "p", "hl2": "h2", "ul": "ul", "ol": "ol", "pre": "pre"}
+_SPACES = re.compile(r"\s+")
 _NITF_INLINE = {"em": "em", "a": "a", "br": "br", "q": "q"}
 
 
@@ -202,7 +204,8 @@ def _nitf_blocks(container: etree._Element) -> Iterator[lxml.html.HtmlElement | 
 
 
 def _nitf_inline(source: etree._Element, target: lxml.html.HtmlElement) -> None:
-    _add_text(target, source.text or "")
+    """Copy a NITF (or XHTML) element's text and inline markup; XML indentation is folded."""
+    _add_text(target, _SPACES.sub(" ", source.text or ""))
     for child in source:
         name = local_name(child)
         tag = _NITF_INLINE.get(name) or ("em" if name in _EMPHASIS else None)
@@ -214,11 +217,18 @@ def _nitf_inline(source: etree._Element, target: lxml.html.HtmlElement) -> None:
                 new.set("href", child.get("href"))
             _nitf_inline(child, new)
         else:
-            _add_text(target, "".join(child.itertext()))
-        _add_text(target, child.tail or "")
+            _add_text(target, _SPACES.sub(" ", "".join(child.itertext())))
+        _add_text(target, _SPACES.sub(" ", child.tail or ""))
 
 
 def _serialise(element: lxml.html.HtmlElement) -> str:
     element.tail = None
+    if element.text:
+        element.text = element.text.lstrip()
+    last = element[-1] if len(element) else None
+    if last is not None and last.tail:
+        last.tail = last.tail.rstrip()
+    elif last is None and element.text:
+        element.text = element.text.rstrip()
     text: str = lxml.html.tostring(element, encoding="unicode", method="html")
     return text

@@ -20,7 +20,7 @@ __all__ = ["G2_MEDIA_TYPE", "NAR_NS", "render_newsml_g2"]
 NAR_NS = "http://iptc.org/std/nar/2006-10-01/"
 G2_MEDIA_TYPE = "application/vnd.iptc.g2.newsitem+xml"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_CATALOG = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_38.xml"
+_CATALOG = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_32.xml"
 _ITEM_CLASSES = {"text", "picture", "video", "graphic", "audio", "composite"}
 # ninjs concept lists and the NewsML-G2 concept nature each is sent as.
 CONCEPT_TYPES = {
@@ -78,8 +78,8 @@ def _stamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def qcode_part(text: str) -> str:
-    """Text usable as the code part of a QCode (no whitespace)."""
+def _qcode_part(text: str) -> str:
+    # ninjs roles and names are free text; a QCode's code part may not hold whitespace.
     return re.sub(r"\s+", "-", text.strip()) or "x"
 
 
@@ -119,7 +119,7 @@ def _item_meta(
     if item.profile:
         _el(meta, "profile", item.profile)
     for product in products:
-        _el(meta, "service", qcode=f"nwprod:{qcode_part(product)}")
+        _el(meta, "service", qcode=f"nwprod:{_qcode_part(product)}")
     if item.title:
         _el(meta, "title", item.title)
     if item.ed_note:
@@ -132,8 +132,8 @@ def _item_meta(
         link = _el(meta, "link", rel="irel:associatedWith", residref=association.uri or "")
         if association.type in _ITEM_CLASSES:
             _el(link, "itemClass", qcode=f"ninat:{association.type}")
-        if association.headline():
-            _el(link, "title", association.headline())
+        if association.headlines:
+            _el(link, "title", association.headlines[0].value)
 
 
 def _content_meta(root: etree._Element, item: Item) -> None:
@@ -155,7 +155,7 @@ def _content_meta(root: etree._Element, item: Item) -> None:
     if item.slugline:
         _el(meta, "slugline", item.slugline)
     for text in item.headlines or []:
-        role = {} if text.role in (None, "main") else {"role": f"hld:{qcode_part(text.role)}"}
+        role = {} if text.role in (None, "main") else {"role": f"hld:{_qcode_part(text.role)}"}
         _el(meta, "headline", text.value, **role)
     descriptions = item.descriptions or []
     for text in descriptions:
@@ -168,7 +168,7 @@ def _content_meta(root: etree._Element, item: Item) -> None:
             _el(meta, "creditline", text.value)
     for text in descriptions:
         if text.role not in ("dateline", "creditline"):
-            _el(meta, "description", text.value, role=f"drol:{qcode_part(text.role or 'summary')}")
+            _el(meta, "description", text.value, role=f"drol:{_qcode_part(text.role or 'summary')}")
 
 
 def _concept(meta: etree._Element, name: str, value: dict[str, Any], nature: str | None) -> None:
@@ -180,7 +180,7 @@ def _concept(meta: etree._Element, name: str, value: dict[str, Any], nature: str
     elif uri and not any(c.isspace() for c in uri):
         attrs["uri"] = uri
     elif value.get("literal"):
-        attrs["literal"] = qcode_part(str(value["literal"]))
+        attrs["literal"] = _qcode_part(str(value["literal"]))
     element = _el(meta, name, **attrs)
     if value.get("name"):
         _el(element, "name", str(value["name"]))
@@ -202,7 +202,7 @@ def _content_set(root: etree._Element, item: Item) -> None:
 
 
 def _remote(content: etree._Element, rendition: Rendition) -> None:
-    attrs = {"rendition": f"rnd:{qcode_part(rendition.name)}"}
+    attrs = {"rendition": f"rnd:{_qcode_part(rendition.name)}"}
     if rendition.href:
         attrs["href"] = rendition.href
     if rendition.content_type:
@@ -214,12 +214,12 @@ def _remote(content: etree._Element, rendition: Rendition) -> None:
         ("height", rendition.height),
         ("size", rendition.size_in_bytes),
     ):
-        if value is not None:
+        if value is not None and value >= 0:
             attrs[key] = str(value)
-    if rendition.duration is not None:
+    if rendition.duration is not None and rendition.duration >= 0:
         attrs["duration"] = f"{rendition.duration:g}"
         attrs["durationunit"] = "timeunit:seconds"
-    if rendition.frame_rate is not None:
+    if rendition.frame_rate is not None and rendition.frame_rate >= 0:
         attrs["videoframerate"] = f"{rendition.frame_rate:g}"
     if rendition.aspect_ratio:
         attrs["videoaspectratio"] = rendition.aspect_ratio

@@ -72,7 +72,7 @@ def parse_json(data: bytes) -> list[Parsed]:
 
 def _item(document: Any, where: str) -> Item:
     if not isinstance(document, dict):
-        raise Invalid(f"{where or 'file'}: a ninjs item must be a JSON object")
+        raise Invalid(f"{where.rstrip('.') or 'file'}: a ninjs item must be a JSON object")
     if ninjs_version(document) == 2:
         document = from_ninjs2(document)
     return item_from_ninjs3(document, where)

@@ -44,7 +44,9 @@ def parse_nitf(root: etree._Element) -> list[Parsed]:
     return [Parsed(item, (), signal)]
 
 
-def item_from_nitf(root: etree._Element, base: dict[str, Any] | None = None) -> tuple[Item, str | None]:
+def item_from_nitf(
+    root: etree._Element, base: dict[str, Any] | None = None
+) -> tuple[Item, str | None]:
     """An Item (and its signal) from a nitf element; base holds fields already known."""
     data: dict[str, Any] = dict(base or {})
     language = root.get("baselang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
@@ -212,7 +214,7 @@ def _read_subjects(content: etree._Element, data: dict[str, Any]) -> None:
 def _read_body_head(head: etree._Element | None, data: dict[str, Any]) -> None:
     if head is None:
         return
-    headlines = []
+    headlines: list[dict[str, str]] = []
     for hedline in _children(head, "hedline"):
         for child in hedline:
             text = collapse("".join(child.itertext()))

@@ -58,7 +58,8 @@ def namespace(element: etree._Element) -> str:
 
 def local_name(element: etree._Element) -> str:
     """The element's name without its namespace."""
-    return etree.QName(element).localname
+    name: str = etree.QName(element).localname
+    return name
 
 
 def _first_line(exc: Exception) -> str:

@@ -18,7 +18,7 @@ from newswire.model import Event, EventKind, Item, ItemState, Plan
 from newswire.store.database import WIRE_LOCK, Database
 from newswire.store.item_rows import STATE_COLUMNS, state_from_row
 
-__all__ = ["CHANNEL", "Conn", "Entry", "Page", "append_event", "head", "read_events"]
+__all__ = ["CHANNEL", "Conn", "Entry", "Page", "append_event", "head", "head_at", "read_events"]
 
 CHANNEL = "newswire_events"
 Conn = psycopg.AsyncConnection[tuple[Any, ...]]
@@ -61,6 +61,16 @@ async def head(db: Database) -> int:
     """The highest committed sequence number (0 for an empty log)."""
     async with db.connection() as conn:
         cur = await conn.execute("SELECT coalesce(max(seq), 0) FROM events")
+        row = await cur.fetchone()
+    return 0 if row is None else int(row[0])
+
+
+async def head_at(db: Database, horizon: datetime) -> int:
+    """The highest sequence number of an event no newer than `horizon`."""
+    async with db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT coalesce(max(seq), 0) FROM events WHERE created_at <= %s", (horizon,)
+        )
         row = await cur.fetchone()
     return 0 if row is None else int(row[0])
 

@@ -11,7 +11,7 @@ from newswire.model import Plan, Role
 from newswire.store.database import Database
 from newswire.store.plans import plan_from_row
 
-__all__ = ["KeyOwner", "create_key", "key_owner", "revoke_key"]
+__all__ = ["KeyOwner", "create_key", "key_owner", "revoke_key", "revoked_keys"]
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,13 @@ async def revoke_key(db: Database, key_id: int) -> None:
         )
         if cur.rowcount == 0:
             raise NotFound(f"no active key {key_id}")
+
+
+async def revoked_keys(db: Database, key_ids: list[int]) -> set[int]:
+    """Those of `key_ids` that are revoked or gone."""
+    async with db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT id FROM api_keys WHERE id = ANY(%s) AND revoked_at IS NULL", (key_ids,)
+        )
+        active = {int(row[0]) for row in await cur.fetchall()}
+    return set(key_ids) - active

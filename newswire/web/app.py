@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from newswire import __version__
 from newswire.config import Settings
 from newswire.delivery.embargo import run_embargo_scheduler
+from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
 from newswire.store.database import Database, migrate
-from newswire.web import admin, desk, ops, wire
+from newswire.web import admin, desk, ops, stream, wire
 from newswire.web.context import Context
 from newswire.web.problems import install_problem_handlers
 
-__all__ = ["create_app"]
+__all__ = ["NewswireApp", "create_app"]
+
+
+class NewswireApp(FastAPI):
+    """FastAPI, plus the server's own `send` in the scope for the stream fan-out.
+
+    Middleware wraps `send`; the fan-out writes to the socket behind the server's.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope[stream.RAW_SEND] = send
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -36,11 +51,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db = Database(settings.database_url, settings.pool_size)
         await db.open()
         notifier = WireNotifier(settings.database_url)
-        app.state.context = Context(settings=settings, db=db, notifier=notifier)
+        hub = Hub(db, notifier, settings.agency_name)
+        app.state.context = Context(settings=settings, db=db, notifier=notifier, hub=hub)
         tasks = [
             asyncio.create_task(notifier.run(), name="wire-notifier"),
             asyncio.create_task(run_embargo_scheduler(db), name="embargo-scheduler"),
+            asyncio.create_task(hub.run(), name="stream-fanout"),
         ]
+        # Long-lived start-up objects leave the collector's view, and collections run
+        # less often: full collections over many connections stalled delivery.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
         try:
             yield
         finally:
@@ -51,13 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
             await db.close()
 
-    app = FastAPI(
+    app = NewswireApp(
         title="newswire",
         version=__version__,
         summary="A news-agency wire: publish once, deliver to every entitled subscriber.",
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    for router in (desk.router, wire.router, admin.router, ops.router):
+    for router in (desk.router, wire.router, stream.router, admin.router, ops.router):
         app.include_router(router)
     return app

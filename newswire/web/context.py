@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from newswire.config import Settings
+from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
 from newswire.store.database import Database
 
@@ -20,6 +21,7 @@ class Context:
     settings: Settings
     db: Database
     notifier: WireNotifier
+    hub: Hub
 
 
 def context(request: Request) -> Context:

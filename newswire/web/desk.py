@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from newswire.enrich.pipeline import enrich
+from newswire.formats.ninjs_rules import check_item
 from newswire.model import Item
 from newswire.store import items
 from newswire.web.auth import Editor
@@ -55,6 +56,7 @@ class Published(BaseModel):
 @router.post("/items", status_code=201, response_model=Published)
 async def publish(body: PublishRequest, ctx: Ctx, _: Editor) -> Published:
     """Publish a new item; one with a future `embargoedUntil` is held until then."""
+    check_item(body.item.to_ninjs(), "item.")
     done = await items.publish_item(
         ctx.db, enrich(body.item), body.products, uri_prefix=ctx.settings.uri_prefix
     )
@@ -64,6 +66,7 @@ async def publish(body: PublishRequest, ctx: Ctx, _: Editor) -> Published:
 @router.put("/items/{uri:path}", response_model=Published)
 async def update(uri: str, body: UpdateRequest, ctx: Ctx, _: Editor) -> Published:
     """A new version of an item, signalled to subscribers as an update or a correction."""
+    check_item(body.item.to_ninjs(), "item.")
     done = await items.update_item(
         ctx.db, checked_uri(uri), enrich(body.item), body.products, body.signal
     )

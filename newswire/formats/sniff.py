@@ -1,0 +1,35 @@
+"""Telling the formats apart: from the bytes first, then from a content type or file name."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["Kind", "sniff"]
+
+Kind = Literal["json", "xml", "text"]
+
+_BY_TYPE: dict[str, Kind] = {"json": "json", "xml": "xml", "text/plain": "text"}
+_BY_EXTENSION: dict[str, Kind] = {
+    "json": "json",
+    "ninjs": "json",
+    "xml": "xml",
+    "nitf": "xml",
+    "g2": "xml",
+    "txt": "text",
+    "text": "text",
+}
+
+
+def sniff(data: bytes, content_type: str | None = None, filename: str | None = None) -> Kind:
+    """Which reader a document needs: JSON, XML or plain text."""
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start in (b"{", b"["):
+        return "json"
+    if start == b"<":
+        return "xml"
+    media = (content_type or "").split(";")[0].strip().lower()
+    for marker, kind in _BY_TYPE.items():
+        if marker in media:
+            return kind
+    extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    return _BY_EXTENSION.get(extension, "text")
