@@ -25,8 +25,12 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def _cli(data: Path, *args: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "newswire", *args, "--data-dir", str(data)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "newswire", *args, "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.split()[-1]
 
 
@@ -38,12 +42,20 @@ def _port() -> int:
 
 
 def _story(n: int) -> dict[str, object]:
-    body = "".join(f"<p>Paragraph {p} of story {n}, with the detail a wire story carries.</p>"
-                   for p in range(8))
-    return {"item": {"headlines": [{"value": f"Benchmark story {n}"}], "language": "en",
-                     "urgency": 5, "descriptions": [{"role": "summary", "value": "A summary."}],
-                     "bodies": [{"contentType": "text/html", "value": body}]},
-            "products": ["world"]}
+    body = "".join(
+        f"<p>Paragraph {p} of story {n}, with the detail a wire story carries.</p>"
+        for p in range(8)
+    )
+    return {
+        "item": {
+            "headlines": [{"value": f"Benchmark story {n}"}],
+            "language": "en",
+            "urgency": 5,
+            "descriptions": [{"role": "summary", "value": "A summary."}],
+            "bodies": [{"contentType": "text/html", "value": body}],
+        },
+        "products": ["world"],
+    }
 
 
 def main() -> None:
@@ -55,8 +67,19 @@ def main() -> None:
         _cli(data, "product", "add", "world")
         key = _cli(data, "key", "create", "--role", "editor")
         port = _port()
-        server = subprocess.Popen([sys.executable, "-m", "newswire", "serve", "--data-dir",
-                                   str(data), "--port", str(port)], stdout=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "newswire",
+                "serve",
+                "--data-dir",
+                str(data),
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as c:

@@ -45,8 +45,11 @@ def _all_entries(client: object) -> list[dict[str, object]]:
 
 def test_demo_has_the_promised_content(demo: tuple[Wire, str]) -> None:
     wire, printed = demo
-    keys = [line.split()[-1] for line in printed.splitlines() if "subscriber" in line
-            and line.split()[-1].startswith("nw_sub_")]
+    keys = [
+        line.split()[-1]
+        for line in printed.splitlines()
+        if "subscriber" in line and line.split()[-1].startswith("nw_sub_")
+    ]
     assert len(keys) == 3
     editor_entries = _all_entries(wire.editor)
     kinds = [e["event"] for e in editor_entries]
