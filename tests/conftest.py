@@ -129,8 +129,8 @@ class Wire:
     db_url: str
     admin_key: str
     editor_key: str
-    server: LiveServer | None = None
-    clients: list[httpx.Client] = field(default_factory=list)
+    server: LiveServer | None = field(default=None, repr=False)
+    clients: list[httpx.Client] = field(default_factory=list, repr=False)
 
     def client(self, key: str | None = None) -> httpx.Client:
         """An HTTP client, authenticated with `key` when given."""
