@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from newswire import gate
+from newswire import formats, gate
 from newswire.errors import NotFound
 from newswire.model import Item, ItemState, Viewer, ViewerKind
 from newswire.store import items
 from newswire.store.events import read_events
 from newswire.web.auth import Subscriber, viewer_of
 from newswire.web.context import Context, context
+from newswire.web.negotiate import chosen_format, download_name
 from newswire.web.paths import checked_uri
 
 __all__ = ["router"]
@@ -61,6 +63,15 @@ def _ninjs(item: Item) -> dict[str, Any]:
     return item.to_ninjs()
 
 
+def _in_format(fmt: str, item: Item, view: gate.View, products: list[str]) -> Any:
+    """The item for a JSON envelope: an object in ninjs, a string of XML otherwise."""
+    if fmt == "ninjs3":
+        return item.to_ninjs()
+    signal = "kill" if view is gate.View.KILL_NOTICE else None
+    rendered = formats.render(fmt, item, signal=signal, products=products)
+    return json.loads(rendered) if fmt == "ninjs2" else rendered.decode()
+
+
 @router.get("/feed", response_model=FeedPage)
 async def feed(
     ctx: Ctx,
@@ -68,8 +79,13 @@ async def feed(
     after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="the cursor: last seq seen")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     wait: Annotated[float, Query(ge=0, le=600, description="long-poll seconds")] = 0,
+    format: Annotated[str | None, Query(description="ninjs3, ninjs2, newsmlg2 or nitf")] = None,
 ) -> JSONResponse:
-    """The wire log after a cursor, in the caller's view; waits up to `wait` s when empty."""
+    """The wire log after a cursor, in the caller's view; waits up to `wait` s when empty.
+
+    With a `format` other than ninjs, each entry's `item` holds that rendering.
+    """
+    fmt = chosen_format(format, None)
     viewer = viewer_of(owner)
     plan = viewer.plan
     delay = timedelta(minutes=plan.delay_minutes if plan else 0)
@@ -85,13 +101,15 @@ async def feed(
             view = gate.decide_event(viewer, entry.event, entry.state, now)
             if view is None:
                 continue
+            products = _products_for(viewer, entry.state)
+            shown = gate.render(entry.state, view, viewer)
             entries.append(
                 {
                     "seq": entry.event.seq,
                     "event": entry.event.kind.value,
                     "view": view.value,
-                    "products": _products_for(viewer, entry.state),
-                    "item": _ninjs(gate.render(entry.state, view, viewer)),
+                    "products": products,
+                    "item": _in_format(fmt, shown, view, products),
                 }
             )
         remaining = deadline - loop.time()
@@ -100,7 +118,9 @@ async def feed(
         await ctx.notifier.wait(min(remaining, 1.0))
 
 
-async def _visible(ctx: Context, owner: Any, uri: str, version: int | None) -> dict[str, Any]:
+async def _visible(
+    ctx: Context, owner: Any, uri: str, version: int | None
+) -> tuple[Item, gate.View, list[str]]:
     viewer = viewer_of(owner)
     try:
         state = await items.item_state(ctx.db, checked_uri(uri), version)
@@ -109,7 +129,7 @@ async def _visible(ctx: Context, owner: Any, uri: str, version: int | None) -> d
     view = None if state is None else gate.decide(viewer, state, datetime.now(UTC))
     if state is None or view is None:
         raise NotFound(f"no item {uri!r} that your plan covers")
-    return _ninjs(gate.render(state, view, viewer))
+    return gate.render(state, view, viewer), view, _products_for(viewer, state)
 
 
 @router.get("/items/{uri:path}/versions", response_model=list[ItemVersion])
@@ -136,12 +156,39 @@ async def item_versions(uri: str, ctx: Ctx, owner: Subscriber) -> JSONResponse:
     return JSONResponse(shown)
 
 
-@router.get("/items/{uri:path}")
+@router.get(
+    "/items/{uri:path}",
+    responses={
+        200: {
+            "content": {
+                "application/json": {},
+                "application/xml": {},
+                "application/vnd.iptc.g2.newsitem+xml": {},
+            }
+        }
+    },
+)
 async def item(
     uri: str,
     ctx: Ctx,
     owner: Subscriber,
     version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
-) -> JSONResponse:
-    """The item (latest, or `version`) in the caller's view; a killed item's kill notice."""
-    return JSONResponse(await _visible(ctx, owner, uri, version))
+    format: Annotated[str | None, Query(description="ninjs3, ninjs2, newsmlg2 or nitf")] = None,
+    download: Annotated[bool, Query(description="send as a file attachment")] = False,
+    accept: Annotated[str | None, Header(max_length=1000)] = None,
+) -> Response:
+    """The item (latest, or `version`) in the caller's view; a killed item's kill notice.
+
+    The format comes from `format`, else from `Accept`, else ninjs 3.
+    """
+    shown, view, products = await _visible(ctx, owner, uri, version)
+    fmt = chosen_format(format, accept)
+    signal = "kill" if view is gate.View.KILL_NOTICE else None
+    body = formats.render(
+        fmt, shown, signal=signal, products=products, provider=ctx.settings.agency_name
+    )
+    headers = {}
+    if download:
+        name = download_name(shown.uri or uri, shown.version, fmt)
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return Response(body, media_type=formats.media_type(fmt), headers=headers)
