@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import glob
 import logging
 import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from newswire.config import Settings
@@ -155,6 +157,51 @@ def cmd_key_create(args: argparse.Namespace) -> None:
     _with_db(args, work)
 
 
+def _expand(paths: list[str]) -> list[Path]:
+    """Files named, files under folders named (recursively), and glob patterns."""
+    found: list[Path] = []
+    for raw in paths:
+        matches = [Path(m) for m in sorted(glob.glob(raw, recursive=True))] or [Path(raw)]
+        for path in matches:
+            if path.is_dir():
+                found += sorted(p for p in path.rglob("*") if p.is_file())
+            else:
+                found.append(path)
+    return found
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Import files; report accepted and rejected; non-zero when any file was rejected."""
+    from tqdm import tqdm
+
+    from newswire.ingest import ingest_document
+
+    files = _expand(args.paths)
+    products = _csv(args.products) if args.products else []
+    rejected: list[str] = []
+    counts: dict[str, int] = {}
+
+    async def work(db: Database) -> None:
+        for path in tqdm(
+            files, desc="ingest", unit="file", file=sys.stderr, disable=len(files) < 2
+        ):
+            try:
+                data = path.read_bytes()
+                done = await ingest_document(db, data, filename=path.name, products=products)
+            except (OSError, NewswireError) as err:
+                rejected.append(f"rejected {path}: {err}")
+                continue
+            for entry in done:
+                counts[entry.action] = counts.get(entry.action, 0) + 1
+
+    _with_db(args, work)
+    for line in rejected:
+        print(line)
+    actions = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "no items"
+    print(f"{len(files) - len(rejected)} accepted, {len(rejected)} rejected ({actions})")
+    return 1 if rejected else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -215,6 +262,15 @@ def _parser() -> argparse.ArgumentParser:
     s_add.add_argument("--plan", required=True)
     s_add.set_defaults(func=cmd_subscriber_add)
 
+    ingest = sub.add_parser(
+        "ingest", parents=[common], help="import ninjs, NewsML-G2, NITF or text files"
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
+    ingest.add_argument(
+        "--products", default="", help="comma-separated products for items whose file names none"
+    )
+    ingest.set_defaults(func=cmd_ingest)
+
     key = sub.add_parser("key", help="manage agency keys").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
@@ -232,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         args.data_dir = getattr(args, "data_dir_default", None)
     func: Callable[[argparse.Namespace], Any] = args.func
     try:
-        func(args)
+        status = func(args)
     except NewswireError as err:
         print(f"newswire: {err}", file=sys.stderr)
         return 1
@@ -241,4 +297,4 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # the one place that turns any failure into a one-line error
         print(f"newswire: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
-    return 0
+    return status if isinstance(status, int) else 0

@@ -17,12 +17,14 @@ from newswire.store.products import check_slug, missing_products
 
 __all__ = [
     "Published",
+    "check_version",
     "item_state",
     "item_versions",
     "kill_item",
     "next_embargo",
     "publish_item",
     "release_due",
+    "source_version",
     "update_item",
 ]
 
@@ -38,9 +40,10 @@ class Published:
     seq: int
 
 
-def _check(item: Item, products: list[str]) -> None:
-    if not item.headline().strip():
-        raise Invalid("item.headlines: a story needs a non-empty headline")
+def check_version(item: Item, products: list[str]) -> None:
+    """Invalid, naming the field, when a version cannot go out as it is."""
+    if not item.headline().strip() and not (item.title or "").strip():
+        raise Invalid("item.headlines: a story needs a non-empty headline (or a title)")
     if item.pub_status == "canceled":
         raise Invalid("item.pubStatus: 'canceled' is set by killing the item, not by publishing")
     if item.uri is not None and len(item.uri) > MAX_URI_LENGTH:
@@ -82,11 +85,16 @@ async def _insert_version(
 
 
 async def publish_item(
-    db: Database, item: Item, products: list[str], *, uri_prefix: str = "urn:newswire:"
+    db: Database,
+    item: Item,
+    products: list[str],
+    *,
+    uri_prefix: str = "urn:newswire:",
+    source_version: int | None = None,
 ) -> Published:
     """Publish a new item as version 1; held back while its embargo is in the future."""
     products = sorted(set(products))
-    _check(item, products)
+    check_version(item, products)
     now = datetime.now(UTC)
     uri = item.uri or f"{uri_prefix}{uuid.uuid4()}"
     stored = _stamp(item, uri, 1, now, item.first_created or now)
@@ -95,8 +103,8 @@ async def publish_item(
         await _check_products(conn, products)
         cur = await conn.execute(
             "INSERT INTO items (uri, type, language, products, latest_version, first_created,"
-            " embargo_until, released_at) VALUES (%s, %s, %s, %s, 1, %s, %s, %s)"
-            " ON CONFLICT (uri) DO NOTHING",
+            " embargo_until, released_at, source_version)"
+            " VALUES (%s, %s, %s, %s, 1, %s, %s, %s, %s) ON CONFLICT (uri) DO NOTHING",
             (
                 uri,
                 stored.type,
@@ -105,6 +113,7 @@ async def publish_item(
                 stored.first_created,
                 stored.embargoed_until,
                 None if embargoed else now,
+                source_version,
             ),
         )
         if cur.rowcount == 0:
@@ -115,7 +124,13 @@ async def publish_item(
 
 
 async def update_item(
-    db: Database, uri: str, item: Item, products: list[str] | None, signal: Signal
+    db: Database,
+    uri: str,
+    item: Item,
+    products: list[str] | None,
+    signal: Signal,
+    *,
+    source_version: int | None = None,
 ) -> Published:
     """Store a new version (an update or a correction) of a live item."""
     if item.uri is not None and item.uri != uri:
@@ -135,7 +150,7 @@ async def update_item(
         if killed_at is not None:
             raise Conflict(f"item {uri!r} was killed; a killed item takes no new versions")
         products = sorted(set(products if products is not None else previous_products))
-        _check(item, products)
+        check_version(item, products)
         await _check_products(conn, products)
         version = latest + 1
         stored = _stamp(item, uri, version, now, first)
@@ -148,8 +163,18 @@ async def update_item(
         await conn.execute(
             "UPDATE items SET type = %s, language = %s, products = ARRAY(SELECT DISTINCT"
             " unnest(products || %s::text[]) ORDER BY 1), latest_version = %s,"
-            " embargo_until = %s, released_at = %s WHERE uri = %s",
-            (stored.type, stored.language, products, version, embargo, released_at, uri),
+            " embargo_until = %s, released_at = %s,"
+            " source_version = coalesce(%s, source_version) WHERE uri = %s",
+            (
+                stored.type,
+                stored.language,
+                products,
+                version,
+                embargo,
+                released_at,
+                source_version,
+                uri,
+            ),
         )
         await _insert_version(conn, stored, version, products, signal)
         seq = await append_event(conn, EventKind(signal), stored, version, products, embargoed)
@@ -208,6 +233,14 @@ async def item_state(db: Database, uri: str, version: int | None = None) -> Item
     if row is None:
         raise NotFound(f"no item {uri!r}" + (f" at version {version}" if version else ""))
     return state_from_row(row)
+
+
+async def source_version(db: Database, uri: str) -> int | None:
+    """The version number the item last arrived with from an ingested file, if any."""
+    async with db.connection() as conn:
+        cur = await conn.execute("SELECT source_version FROM items WHERE uri = %s", (uri,))
+        row = await cur.fetchone()
+    return None if row is None or row[0] is None else int(row[0])
 
 
 async def item_versions(db: Database, uri: str) -> list[ItemState]:

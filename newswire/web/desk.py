@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from newswire.enrich.pipeline import enrich
+from newswire.errors import Invalid
 from newswire.formats.ninjs_rules import check_item
+from newswire.ingest import ingest_document
 from newswire.model import Item
 from newswire.store import items
 from newswire.web.auth import Editor
@@ -45,6 +47,16 @@ class KillRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class IngestedOut(BaseModel):
+    """What happened to one item of an ingested document."""
+
+    uri: str
+    action: str
+    version: int
+    seq: int
+    note: str = ""
+
+
 class Published(BaseModel):
     """Where the new version stands in the wire log."""
 
@@ -78,3 +90,45 @@ async def kill(uri: str, body: KillRequest, ctx: Ctx, _: Editor) -> Published:
     """Kill an item everywhere; everyone who could have received it gets a kill notice."""
     done = await items.kill_item(ctx.db, checked_uri(uri), body.reason)
     return Published(uri=done.uri, version=done.version, seq=done.seq)
+
+
+MAX_INGEST_BYTES = 20 * 1024 * 1024
+
+
+@router.post(
+    "/ingest",
+    status_code=201,
+    response_model=list[IngestedOut],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {}, "application/xml": {}, "text/plain": {}},
+        }
+    },
+)
+async def ingest(
+    request: Request,
+    ctx: Ctx,
+    _: Editor,
+    products: Annotated[str | None, Query(description="comma-separated product slugs")] = None,
+) -> list[IngestedOut]:
+    """Parse a ninjs, NewsML-G2, NITF or plain-text document and publish what it holds."""
+    data = b""
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_INGEST_BYTES:
+            raise Invalid(f"body: larger than {MAX_INGEST_BYTES // (1024 * 1024)} MB")
+    if not data.strip():
+        raise Invalid("body: empty; send the document as the request body")
+    slugs = [p.strip() for p in (products or "").split(",") if p.strip()]
+    done = await ingest_document(
+        ctx.db,
+        data,
+        content_type=request.headers.get("content-type"),
+        products=slugs,
+        uri_prefix=ctx.settings.uri_prefix,
+    )
+    return [
+        IngestedOut(uri=d.uri, action=d.action, version=d.version, seq=d.seq, note=d.note)
+        for d in done
+    ]

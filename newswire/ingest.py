@@ -1,0 +1,116 @@
+"""Ingest: files in any supported format mapped onto the publish lifecycle.
+
+Each item in a file is published (new uri), updated or corrected (known uri, a newer
+source version), or killed (pubStatus canceled). Products given by the operator win
+over the services a file names. A file is checked whole before any
+of it is stored, so a bad file stores nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newswire import formats
+from newswire.enrich.pipeline import enrich
+from newswire.errors import Invalid, NotFound
+from newswire.formats.common import Parsed
+from newswire.model import Item, Signal
+from newswire.store import items
+from newswire.store.database import Database
+from newswire.store.products import missing_products
+
+__all__ = ["Ingested", "ingest_document"]
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What happened to one item of a file."""
+
+    uri: str
+    action: str  # published, updated, corrected, killed, skipped
+    version: int = 0
+    seq: int = 0
+    note: str = ""
+
+
+def _source_version(item: Item) -> int | None:
+    try:
+        return int(item.version) if item.version else None
+    except ValueError:
+        return None
+
+
+def _products(entry: Parsed, default_products: list[str]) -> list[str]:
+    """The operator's products when given, else the services the file names."""
+    return default_products or sorted(set(entry.products))
+
+
+async def _plan(db: Database, parsed: list[Parsed], default_products: list[str]) -> None:
+    """Check every item before anything is stored."""
+    for n, entry in enumerate(parsed):
+        products = _products(entry, default_products)
+        where = f"item {n + 1}" + (f" ({entry.item.uri})" if entry.item.uri else "")
+        if not products:
+            raise Invalid(f"{where}: products: the file names no product; give --products")
+        if entry.item.pub_status != "canceled":
+            try:
+                items.check_version(entry.item, products)
+            except Invalid as err:
+                raise Invalid(f"{where}: {err}") from err
+        async with db.connection() as conn:
+            missing = await missing_products(conn, products)
+        if missing:
+            raise Invalid(f"{where}: products: no such product {', '.join(missing)}")
+
+
+async def _apply(db: Database, entry: Parsed, products: list[str], uri_prefix: str) -> Ingested:
+    item = entry.item
+    known = None
+    if item.uri:
+        try:
+            known = await items.item_state(db, item.uri)
+        except NotFound:
+            known = None
+    if item.pub_status == "canceled":
+        if known is None or item.uri is None:
+            return Ingested(item.uri or "", "skipped", note="a kill for an item not on the wire")
+        if known.killed:
+            return Ingested(item.uri, "skipped", note="already killed")
+        done = await items.kill_item(db, item.uri, item.ed_note or "canceled by the source")
+        return Ingested(done.uri, "killed", done.version, done.seq)
+    source = _source_version(item)
+    if known is None:
+        done = await items.publish_item(
+            db, enrich(item), products, uri_prefix=uri_prefix, source_version=source
+        )
+        return Ingested(done.uri, "published", done.version, done.seq)
+    assert item.uri is not None
+    seen = await items.source_version(db, item.uri)
+    if source is not None and seen is not None and source <= seen:
+        return Ingested(item.uri, "skipped", note=f"version {source} is already on the wire")
+    signal: Signal = "correction" if entry.signal == "correction" else "update"
+    done = await items.update_item(
+        db, item.uri, enrich(item), products, signal, source_version=source
+    )
+    return Ingested(
+        done.uri, "corrected" if signal == "correction" else "updated", done.version, done.seq
+    )
+
+
+async def ingest_document(
+    db: Database,
+    data: bytes,
+    *,
+    content_type: str | None = None,
+    filename: str | None = None,
+    products: list[str] | None = None,
+    uri_prefix: str = "urn:newswire:",
+) -> list[Ingested]:
+    """Parse one document and apply each of its items; `Invalid` stores nothing."""
+    parsed = formats.parse(data, content_type=content_type, filename=filename)
+    default_products = sorted(set(products or []))
+    await _plan(db, parsed, default_products)
+    return [
+        await _apply(db, entry, _products(entry, default_products), uri_prefix)
+        for entry in parsed
+    ]
