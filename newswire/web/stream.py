@@ -75,6 +75,7 @@ class StreamResponse(Response):
 @router.get(
     "/v1/stream",
     response_class=StreamResponse,
+    status_code=200,
     responses={
         200: {
             "content": {"text/event-stream": {}},
