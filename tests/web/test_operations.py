@@ -21,7 +21,7 @@ def test_openapi_lists_the_contract_and_docs_are_served(wire: Wire) -> None:
     client = wire.client()
     spec = client.get("/openapi.json")
     assert spec.status_code == 200
-    assert CONTRACT_PATHS <= set(spec.json()["paths"])
+    assert set(spec.json()["paths"]) >= CONTRACT_PATHS
     assert client.get("/docs").status_code == 200
 
 
