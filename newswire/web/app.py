@@ -16,8 +16,9 @@ from newswire.config import Settings
 from newswire.delivery.embargo import run_embargo_scheduler
 from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
+from newswire.delivery.webhooks import run_webhook_worker
 from newswire.store.database import Database, migrate
-from newswire.web import admin, desk, ops, stream, wire
+from newswire.web import admin, desk, ops, stream, webhooks, wire
 from newswire.web.context import Context
 from newswire.web.problems import install_problem_handlers
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             asyncio.create_task(notifier.run(), name="wire-notifier"),
             asyncio.create_task(run_embargo_scheduler(db), name="embargo-scheduler"),
             asyncio.create_task(hub.run(), name="stream-fanout"),
+            asyncio.create_task(run_webhook_worker(db, notifier), name="webhook-worker"),
         ]
         # Long-lived start-up objects leave the collector's view, and collections run
         # less often: full collections over many connections stalled delivery.
@@ -80,6 +82,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    for router in (desk.router, wire.router, stream.router, admin.router, ops.router):
+    for router in (
+        desk.router,
+        wire.router,
+        stream.router,
+        webhooks.router,
+        admin.router,
+        ops.router,
+    ):
         app.include_router(router)
     return app

@@ -1,0 +1,209 @@
+"""Fixtures for webhook tests: newswire with webhook workers, and real HTTP receivers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from newswire.config import Settings
+from newswire.delivery import webhooks as worker
+from newswire.web import webhooks
+from newswire.web.app import create_app
+from tests.conftest import Wire, new_key
+
+# Shrunk so that a test module runs in seconds: 0.05 s, 0.1 s ... capped at 0.4 s,
+# dead after six failed attempts; a receiver has half a second to answer.
+FAST = worker.RetryPolicy(first_delay=0.05, max_delay=0.4, window=120.0, max_attempts=6)
+TIMEOUT = 0.5
+WORKERS = 2  # two workers on one database: order must hold across them
+
+
+def _with_webhooks(app: FastAPI) -> FastAPI:
+    """Add the webhook router and workers, unless create_app already does."""
+    if any(getattr(route, "path", "") == "/v1/webhooks" for route in app.routes):
+        return app
+    app.include_router(webhooks.router)
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        async with inner(app) as state:
+            ctx = app.state.context
+            tasks = [
+                asyncio.create_task(
+                    worker.run_webhook_worker(
+                        ctx.db, ctx.notifier, retry=FAST, timeout=TIMEOUT, poll=0.1
+                    )
+                )
+                for _ in range(WORKERS)
+            ]
+            try:
+                yield state
+            finally:
+                for task in tasks:
+                    task.cancel()
+                for task in tasks:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+class HookServer:
+    """newswire with webhooks, served by uvicorn in a thread on a loopback port."""
+
+    def __init__(self, db_url: str, tmp: Path) -> None:
+        settings = Settings.load(data_dir=str(tmp), database_url=db_url)
+        config = uvicorn.Config(
+            _with_webhooks(create_app(settings)),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=2,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def hooks(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wire]:
+    """newswire on a fresh database with webhook workers running fast retries."""
+    # Should create_app start its own worker, it gets the fast policy too.
+    monkeypatch.setattr(worker, "RETRY", FAST)
+    monkeypatch.setattr(worker, "TIMEOUT", TIMEOUT)
+    server = HookServer(db_url, tmp_path)
+    wire = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"))
+    try:
+        yield wire
+    finally:
+        wire.close()
+        server.stop()
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request a receiver got, and the status it answered."""
+
+    headers: dict[str, str]
+    body: bytes
+    status: int
+
+    @property
+    def id(self) -> str:
+        return self.headers["webhook-id"]
+
+    @property
+    def entry(self) -> dict[str, Any]:
+        entry: dict[str, Any] = json.loads(self.body)
+        return entry
+
+
+# Given the request's number (from 1) and its body: the status to answer and the
+# seconds to sleep first.
+Answer = Callable[[int, bytes], tuple[int, float]]
+
+
+class Receiver:
+    """A real HTTP endpoint on loopback that records every POST it gets."""
+
+    def __init__(self, answer: Answer | None = None) -> None:
+        self.answer: Answer = answer or (lambda n, body: (200, 0.0))
+        self.received: list[Received] = []
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/newswire"
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                with receiver.lock:
+                    status, pause = receiver.answer(len(receiver.received) + 1, body)
+                    headers = {k.lower(): v for k, v in self.headers.items()}
+                    receiver.received.append(Received(headers, body, status))
+                time.sleep(pause)
+                with contextlib.suppress(OSError):  # the sender may have given up
+                    self.send_response(status)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def accepted(self) -> list[Received]:
+        """The requests answered 2xx, in arrival order."""
+        with self.lock:
+            return [r for r in self.received if 200 <= r.status < 300]
+
+    def unique(self) -> list[Received]:
+        """Accepted requests de-duplicated by webhook-id, first arrival kept."""
+        seen: set[str] = set()
+        out = []
+        for r in self.accepted():
+            if r.id not in seen:
+                seen.add(r.id)
+                out.append(r)
+        return out
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receivers() -> Iterator[Callable[..., Receiver]]:
+    """A factory of receivers, all closed after the test."""
+    made: list[Receiver] = []
+
+    def make(answer: Answer | None = None) -> Receiver:
+        made.append(Receiver(answer))
+        return made[-1]
+
+    yield make
+    for receiver in made:
+        receiver.close()
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Poll `check` until it holds; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for webhook deliveries")
+        time.sleep(0.05)
