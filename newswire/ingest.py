@@ -111,6 +111,5 @@ async def ingest_document(
     default_products = sorted(set(products or []))
     await _plan(db, parsed, default_products)
     return [
-        await _apply(db, entry, _products(entry, default_products), uri_prefix)
-        for entry in parsed
+        await _apply(db, entry, _products(entry, default_products), uri_prefix) for entry in parsed
     ]
