@@ -51,8 +51,11 @@ def _free_port() -> int:
 class Serve:
     """`newswire serve` on a data dir, as a child process the test starts and stops."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, database_url: str | None = None) -> None:
         self.data = data
+        self.env = (
+            _env() if database_url is None else dict(_env(), NEWSWIRE_DATABASE_URL=database_url)
+        )
         self.args = ["--data-dir", str(data)]
         self.url = f"http://127.0.0.1:{_free_port()}"
         self.proc: subprocess.Popen[str] | None = None
@@ -62,7 +65,7 @@ class Serve:
         port = self.url.rsplit(":", 1)[1]
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "newswire", "serve", *self.args, "--port", port],
-            env=_env(),
+            env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             text=True,

@@ -3,10 +3,7 @@ clients on the other; losing a node loses nothing; an embargo is released once."
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,59 +14,26 @@ import httpx
 import pytest
 
 from tests.conftest import new_key, story
-from tests.test_cli import _free_port
+from tests.test_cli import Serve
 from tests.web.test_stream import SSEReader
 
 
-class Node:
-    """One `newswire serve` process on a shared database."""
-
-    def __init__(self, db_url: str, data: Path) -> None:
-        self.url = f"http://127.0.0.1:{_free_port()}"
-        env = dict(os.environ, NEWSWIRE_DATABASE_URL=db_url)
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "newswire",
-                "serve",
-                "--data-dir",
-                str(data),
-                "--port",
-                self.url.rsplit(":", 1)[1],
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz").status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("node did not start")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+def Node(db_url: str, data: Path) -> Serve:
+    """A started `newswire serve` on the shared database."""
+    node = Serve(data, database_url=db_url)
+    node.start()
+    return node
 
 
 @pytest.fixture
-def nodes(db_url: str, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
+def nodes(db_url: str, tmp_path: Path) -> Iterator[tuple[Serve, Serve]]:
     a, b = Node(db_url, tmp_path / "a"), Node(db_url, tmp_path / "b")
     yield a, b
-    a.stop()
-    b.stop()
+    a.close()
+    b.close()
 
 
-def _clients(db_url: str, a: Node, b: Node) -> tuple[httpx.Client, httpx.Client, str]:
+def _clients(db_url: str, a: Serve, b: Serve) -> tuple[httpx.Client, httpx.Client, str]:
     admin = httpx.Client(
         base_url=a.url, headers={"Authorization": f"Bearer {new_key(db_url, 'admin')}"}
     )
@@ -88,7 +52,7 @@ def _clients(db_url: str, a: Node, b: Node) -> tuple[httpx.Client, httpx.Client,
 
 
 def test_story_on_node_a_reaches_stream_on_node_b_and_survives_losing_a(
-    db_url: str, nodes: tuple[Node, Node]
+    db_url: str, nodes: tuple[Serve, Serve]
 ) -> None:
     a, b = nodes
     editor, reader_client, key = _clients(db_url, a, b)
@@ -121,6 +85,7 @@ def test_story_on_node_a_reaches_stream_on_node_b_and_survives_losing_a(
     thread = threading.Thread(target=publish_until_a_dies)
     thread.start()
     time.sleep(1.0)
+    assert a.proc is not None
     a.proc.send_signal(signal.SIGKILL)  # node A dies mid-burst
     thread.join(10)
     stop.set()
@@ -134,7 +99,7 @@ def test_story_on_node_a_reaches_stream_on_node_b_and_survives_losing_a(
 
 
 def test_an_embargo_is_released_once_with_two_schedulers(
-    db_url: str, nodes: tuple[Node, Node]
+    db_url: str, nodes: tuple[Serve, Serve]
 ) -> None:
     a, b = nodes
     editor, reader, _ = _clients(db_url, a, b)
