@@ -27,17 +27,18 @@ from typing import Any
 import httpx
 import psycopg
 
-from newswire import __version__, gate
+from newswire import __version__
+from newswire.delivery.entries import feed_entry
 from newswire.delivery.notifier import WireNotifier
 from newswire.delivery.signing import message_id, signature_headers
 from newswire.errors import Unavailable
 from newswire.model import Plan, Viewer, ViewerKind
 from newswire.store import webhook_outbox as outbox
 from newswire.store.database import Database
-from newswire.store.events import Entry, read_events
+from newswire.store.events import read_events
 from newswire.store.webhooks import DeliveryStatus
 
-__all__ = ["RETRY", "TIMEOUT", "RetryPolicy", "feed_entry", "fill", "run_webhook_worker"]
+__all__ = ["RETRY", "TIMEOUT", "RetryPolicy", "fill", "run_webhook_worker"]
 
 log = logging.getLogger(__name__)
 
@@ -66,22 +67,6 @@ TIMEOUT = 10.0  # seconds a receiver has to answer one delivery
 FILL_PAGE = 500  # wire-log events read per plan and cursor in one fill step
 RETENTION = timedelta(days=7)  # finished rows are kept this long for the status API
 _PRUNE_EVERY = 600.0  # seconds between prunes
-
-
-def feed_entry(viewer: Viewer, entry: Entry, now: datetime) -> dict[str, Any] | None:
-    """The feed entry {seq, event, view, products, item} the gate shows, or None."""
-    view = gate.decide_event(viewer, entry.event, entry.state, now)
-    if view is None:
-        return None
-    plan = viewer.plan
-    products = entry.state.products & plan.products if plan else entry.state.products
-    return {
-        "seq": entry.event.seq,
-        "event": entry.event.kind.value,
-        "view": view.value,
-        "products": sorted(products),
-        "item": gate.render(entry.state, view, viewer).to_ninjs(),
-    }
 
 
 def _encode(entry: dict[str, Any]) -> str:

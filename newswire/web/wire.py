@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -12,8 +11,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from newswire import formats, gate
+from newswire.delivery.entries import feed_entry, visible_products
 from newswire.errors import NotFound
-from newswire.model import Item, ItemState, Viewer, ViewerKind
+from newswire.model import Item
 from newswire.store import items
 from newswire.store.events import read_events
 from newswire.web.auth import Subscriber, viewer_of
@@ -53,25 +53,6 @@ class ItemVersion(BaseModel):
     item: dict[str, Any]
 
 
-def _products_for(viewer: Viewer, state: ItemState) -> list[str]:
-    if viewer.kind is ViewerKind.SUBSCRIBER and viewer.plan is not None:
-        return sorted(state.products & viewer.plan.products)
-    return sorted(state.products)
-
-
-def _ninjs(item: Item) -> dict[str, Any]:
-    return item.to_ninjs()
-
-
-def _in_format(fmt: str, item: Item, view: gate.View, products: list[str]) -> Any:
-    """The item for a JSON envelope: an object in ninjs, a string of XML otherwise."""
-    if fmt == "ninjs3":
-        return item.to_ninjs()
-    signal = "kill" if view is gate.View.KILL_NOTICE else None
-    rendered = formats.render(fmt, item, signal=signal, products=products)
-    return json.loads(rendered) if fmt == "ninjs2" else rendered.decode()
-
-
 @router.get("/feed", response_model=FeedPage)
 async def feed(
     ctx: Ctx,
@@ -97,21 +78,8 @@ async def feed(
         page = await read_events(ctx.db, cursor, limit, now - delay, plan)
         cursor = page.next
         entries = []
-        for entry in page.entries:
-            view = gate.decide_event(viewer, entry.event, entry.state, now)
-            if view is None:
-                continue
-            products = _products_for(viewer, entry.state)
-            shown = gate.render(entry.state, view, viewer)
-            entries.append(
-                {
-                    "seq": entry.event.seq,
-                    "event": entry.event.kind.value,
-                    "view": view.value,
-                    "products": products,
-                    "item": _in_format(fmt, shown, view, products),
-                }
-            )
+        shown = (feed_entry(viewer, entry, now, fmt) for entry in page.entries)
+        entries = [e for e in shown if e is not None]
         remaining = deadline - loop.time()
         if entries or remaining <= 0:
             return JSONResponse({"entries": entries, "next": cursor})
@@ -129,7 +97,7 @@ async def _visible(
     view = None if state is None else gate.decide(viewer, state, datetime.now(UTC))
     if state is None or view is None:
         raise NotFound(f"no item {uri!r} that your plan covers")
-    return gate.render(state, view, viewer), view, _products_for(viewer, state)
+    return gate.render(state, view, viewer), view, visible_products(viewer, state)
 
 
 @router.get("/items/{uri:path}/versions", response_model=list[ItemVersion])
@@ -141,16 +109,14 @@ async def item_versions(uri: str, ctx: Ctx, owner: Subscriber) -> JSONResponse:
         states = await items.item_versions(ctx.db, checked_uri(uri))
     except NotFound:
         states = []
+    if states and states[-1].killed:
+        states = states[-1:]  # after a kill, the history is only the kill notice
     shown = []
     for state in states:
         view = gate.decide(viewer, state, now)
-        if view is not None and view is not gate.View.KILL_NOTICE:
-            shown.append(
-                {"version": state.version, "item": _ninjs(gate.render(state, view, viewer))}
-            )
-        elif view is gate.View.KILL_NOTICE:
-            shown = [{"version": state.version, "item": _ninjs(gate.render(state, view, viewer))}]
-            break
+        if view is not None:
+            item = gate.render(state, view, viewer).to_ninjs()
+            shown.append({"version": state.version, "item": item})
     if not shown:
         raise NotFound(f"no item {uri!r} that your plan covers")
     return JSONResponse(shown)
