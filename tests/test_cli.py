@@ -51,12 +51,15 @@ def _free_port() -> int:
 class Serve:
     """`newswire serve` on a data dir, as a child process the test starts and stops."""
 
-    def __init__(self, data: Path, database_url: str | None = None) -> None:
+    def __init__(
+        self, data: Path, database_url: str | None = None, extra: tuple[str, ...] = ()
+    ) -> None:
         self.data = data
         self.env = (
             _env() if database_url is None else dict(_env(), NEWSWIRE_DATABASE_URL=database_url)
         )
         self.args = ["--data-dir", str(data)]
+        self.extra = list(extra)
         self.url = f"http://127.0.0.1:{_free_port()}"
         self.proc: subprocess.Popen[str] | None = None
         self.clients: list[httpx.Client] = []
@@ -64,7 +67,7 @@ class Serve:
     def start(self) -> None:
         port = self.url.rsplit(":", 1)[1]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newswire", "serve", *self.args, "--port", port],
+            [sys.executable, "-m", "newswire", "serve", *self.args, "--port", port, *self.extra],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -118,3 +118,25 @@ def test_an_embargo_is_released_once_with_two_schedulers(
     assert [e["event"] for e in entries] == ["release"] * 5
     editor.close()
     reader.close()
+
+
+def test_serve_with_two_workers_delivers_to_every_stream(db_url: str, tmp_path: Path) -> None:
+    node = Serve(tmp_path / "w", database_url=db_url, extra=("--workers", "2"))
+    node.start()
+    try:
+        editor, reader_client, key = _clients(db_url, node, node)
+        readers = [SSEReader(node.client(key)) for _ in range(6)]
+        time.sleep(0.5)
+        seqs = [
+            editor.post(
+                "/v1/desk/items", json={"item": story(f"W {n}"), "products": ["world"]}
+            ).json()["seq"]
+            for n in range(3)
+        ]
+        for reader in readers:
+            assert [int(e["id"]) for e in reader.wait_for(3)] == seqs
+        editor.close()
+        reader_client.close()
+    finally:
+        assert node.terminate() == 0
+        node.close()
