@@ -87,10 +87,13 @@ class Connection:
 
     def write(self, plain: bytes, framed: bytes) -> None:
         """Write one frame; cut the client off when it has fallen too far behind."""
-        if self.closed or self.transport.is_closing():
+        if self.closed:
+            return
+        try:
+            self.transport.write(framed if self.chunked else plain)
+        except RuntimeError:  # uvloop refuses writes to a transport that has closed
             self.closed = True
             return
-        self.transport.write(framed if self.chunked else plain)
         if self.transport.get_write_buffer_size() > MAX_BUFFER:
             log.info("stream client fell %d bytes behind; closing it", MAX_BUFFER)
             self.close()
@@ -109,6 +112,7 @@ class Group:
     filter: StreamFilter
     format: str
     connections: set[Connection] = field(default_factory=set)
+    last_sent: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -137,6 +141,7 @@ class Hub:
         self.notifier = notifier
         self.provider = provider
         self.lanes: dict[timedelta, Lane] = {}
+        self._groups: dict[tuple[Any, ...], Group] = {}
         self._lane_lock = asyncio.Lock()
         self.heartbeat_every = HEARTBEAT_EVERY
         self.key_check_every = KEY_CHECK_EVERY
@@ -154,9 +159,13 @@ class Hub:
         """What makes two connections receive the same bytes."""
         return (viewer.kind, viewer.plan, stream_filter, fmt)
 
-    def attach(self, lane: Lane, key: tuple[Any, ...], group: Group, conn: Connection) -> None:
-        """Add a caught-up connection to its group (synchronously: no event slips by)."""
-        lane.groups.setdefault(key, group).connections.add(conn)
+    def group(self, viewer: Viewer, stream_filter: StreamFilter, fmt: str) -> Group:
+        """The one group for these settings, so connections share its viewer and plan."""
+        key = self.group_key(viewer, stream_filter, fmt)
+        found = self._groups.get(key)
+        if found is None:
+            found = self._groups[key] = Group(viewer, stream_filter, fmt)
+        return found
 
     def detach(self, lane: Lane, key: tuple[Any, ...], conn: Connection) -> None:
         """Forget a connection; empty groups go too."""
@@ -165,6 +174,7 @@ class Hub:
             group.connections.discard(conn)
             if not group.connections:
                 del lane.groups[key]
+                self._groups.pop(key, None)
 
     def connection_count(self) -> int:
         """Open stream connections in this process."""
@@ -194,24 +204,30 @@ class Hub:
         key = self.group_key(group.viewer, group.filter, group.format)
         if conn.last_seq < 0:
             conn.last_seq = lane.position
-        plan = group.viewer.plan
         while conn.last_seq < lane.position:
-            page = await read_events(self.db, conn.last_seq, 500, lane.horizon(), plan)
-            now = datetime.now(UTC)
-            for entry in page.entries:
-                if not group.filter.matches(entry.event.kind, entry.state):
-                    continue
-                view = gate.decide_event(group.viewer, entry.event, entry.state, now)
-                if view is not None:
-                    body = self.frame(entry, view, group)
-                    await send({"type": "http.response.body", "body": body, "more_body": True})
-            conn.last_seq = max(conn.last_seq, page.next)
-        self.attach(lane, key, group, conn)  # no await since the check: nothing slips by
+            await self._catch_up(conn, group, lane, send)
+        # No await since the check above: the hub cannot deliver an event in between.
+        group = lane.groups.setdefault(key, group)
+        self._groups.setdefault(key, group)
+        group.connections.add(conn)
         try:
             while (await receive())["type"] != "http.disconnect":
                 pass
         finally:
             self.detach(lane, key, conn)
+
+    async def _catch_up(self, conn: Connection, group: Group, lane: Lane, send: Send) -> None:
+        """Send one page of the log the connection has not seen, with back-pressure."""
+        page = await read_events(self.db, conn.last_seq, 500, lane.horizon(), group.viewer.plan)
+        now = datetime.now(UTC)
+        for entry in page.entries:
+            if not group.filter.matches(entry.event.kind, entry.state):
+                continue
+            view = gate.decide_event(group.viewer, entry.event, entry.state, now)
+            if view is not None:
+                body = self.frame(entry, view, group)
+                await send({"type": "http.response.body", "body": body, "more_body": True})
+        conn.last_seq = max(conn.last_seq, page.next)
 
     async def run(self) -> None:
         """Follow the log until cancelled: deliver, send heartbeats, drop revoked keys."""
@@ -244,7 +260,7 @@ class Hub:
                 await asyncio.sleep(1.0)
             if time.monotonic() - last_heartbeat >= self.heartbeat_every:
                 last_heartbeat = time.monotonic()
-                self._broadcast(HEARTBEAT)
+                self._heartbeat()
             await self.notifier.wait(1.0)
 
     async def _advance(self, lane: Lane) -> None:
@@ -270,17 +286,31 @@ class Hub:
             if frame is None:
                 plain = self.frame(entry, view, group)
                 frame = frames[(view, group.format)] = (plain, chunked(plain))
-            for conn in list(group.connections):
-                if conn.last_seq < seq:
-                    conn.write(*frame)
-                    conn.last_seq = seq
+            plain, framed = frame
+            group.last_sent = time.monotonic()
+            for conn in list(group.connections):  # the hot loop: keep it lean
+                if conn.closed or conn.last_seq >= seq:
+                    continue
+                conn.last_seq = seq
+                transport = conn.transport
+                try:
+                    transport.write(framed if conn.chunked else plain)
+                except RuntimeError:  # uvloop refuses writes to a transport that has closed
+                    conn.closed = True
+                    continue
+                if transport.get_write_buffer_size() > MAX_BUFFER:
+                    conn.close()
 
-    def _broadcast(self, frame: bytes) -> None:
-        framed = chunked(frame)
+    def _heartbeat(self) -> None:
+        """A comment to the connections of groups that had no event for a while."""
+        framed = chunked(HEARTBEAT)
+        quiet_since = time.monotonic() - self.heartbeat_every
         for lane in self.lanes.values():
             for group in lane.groups.values():
-                for conn in list(group.connections):
-                    conn.write(frame, framed)
+                if group.last_sent <= quiet_since:
+                    group.last_sent = time.monotonic()
+                    for conn in list(group.connections):
+                        conn.write(HEARTBEAT, framed)
 
     async def _drop_revoked(self) -> None:
         conns = [

@@ -26,14 +26,18 @@ __all__ = ["NewswireApp", "create_app"]
 
 
 class NewswireApp(FastAPI):
-    """FastAPI, plus the server's own `send` in the scope for the stream fan-out.
+    """FastAPI, plus a short path for `GET /v1/stream` (see web/stream.py).
 
-    Middleware wraps `send`; the fan-out writes to the socket behind the server's.
+    Streams also get the server's own `send` in the scope: middleware wraps `send`,
+    and the fan-out writes to the socket behind the server's.
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             scope[stream.RAW_SEND] = send
+            if scope["path"] == stream.PATH and scope["method"] == "GET":
+                await stream.serve_stream(self.state.context, scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
 

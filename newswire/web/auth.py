@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from newswire.errors import Forbidden, Unauthorized
 from newswire.model import Viewer, ViewerKind
+from newswire.store.database import Database
 from newswire.store.keys import KeyOwner, key_owner
 from newswire.web.context import Context, context
 
@@ -17,19 +18,29 @@ __all__ = ["Admin", "Caller", "Editor", "Subscriber", "viewer_of"]
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer KEY`")
 
 
+async def authenticate(db: Database, key: str | None) -> KeyOwner:
+    """The owner of a presented key; `Unauthorized` when it is missing, unknown or revoked."""
+    if not key:
+        raise Unauthorized("send an API key as 'Authorization: Bearer KEY'")
+    if len(key) > 200 or "\x00" in key:
+        raise Unauthorized("the API key is not valid")
+    owner = await key_owner(db, key)
+    if owner is None:
+        raise Unauthorized("the API key is not valid or has been revoked")
+    return owner
+
+
+def bearer_key(authorization: str | None) -> str | None:
+    """The key in an `Authorization: Bearer KEY` header value, if there is one."""
+    scheme, _, key = (authorization or "").partition(" ")
+    return key.strip() or None if scheme.lower() == "bearer" else None
+
+
 async def _caller(
     ctx: Annotated[Context, Depends(context)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> KeyOwner:
-    if credentials is None or not credentials.credentials:
-        raise Unauthorized("send an API key as 'Authorization: Bearer KEY'")
-    key = credentials.credentials
-    if len(key) > 200 or "\x00" in key:
-        raise Unauthorized("the API key is not valid")
-    owner = await key_owner(ctx.db, key)
-    if owner is None:
-        raise Unauthorized("the API key is not valid or has been revoked")
-    return owner
+    return await authenticate(ctx.db, credentials.credentials if credentials else None)
 
 
 async def _editor(owner: Annotated[KeyOwner, Depends(_caller)]) -> KeyOwner:

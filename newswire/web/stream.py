@@ -1,9 +1,17 @@
-"""GET /v1/stream: Server-Sent Events in the caller's view, resumable from the wire log."""
+"""GET /v1/stream: Server-Sent Events in the caller's view, resumable from the wire log.
+
+A stream request never finishes, so whatever its handler's frames hold stays in memory
+for hours. `NewswireApp` therefore serves it on a short path (`serve_stream`) in front
+of FastAPI's routing; the FastAPI route below documents the same call in OpenAPI and
+serves it the same way when the app is mounted differently.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Header, Query
 from starlette.responses import Response
@@ -12,22 +20,35 @@ from starlette.types import Receive, Scope, Send
 from newswire import formats
 from newswire.delivery.fanout import Connection, Group, Hub, StreamFilter
 from newswire.delivery.sse import PREAMBLE
-from newswire.errors import Invalid
+from newswire.errors import Invalid, NewswireError
 from newswire.model import DEFAULT_TYPES
-from newswire.web.auth import Subscriber, viewer_of
+from newswire.store.keys import KeyOwner
+from newswire.web.auth import Subscriber, authenticate, bearer_key, viewer_of
 from newswire.web.context import Context, context
+from newswire.web.problems import problem
 
-__all__ = ["RAW_SEND", "router"]
+__all__ = ["PATH", "RAW_SEND", "router", "serve_stream"]
 
 router = APIRouter(tags=["wire"])
 Ctx = Annotated[Context, Depends(context)]
+PATH = "/v1/stream"
 RAW_SEND = "newswire.raw_send"  # the server's own `send`, put in the scope by the app
 MAX_SEQ = 2**63 - 1
+_TYPES = frozenset(DEFAULT_TYPES) | {"component", "event", "planning"}
+Names = frozenset[str]
 
 
-def _csv(
-    field: str, value: str | None, allowed: frozenset[str] | None = None
-) -> frozenset[str] | None:
+@dataclass(frozen=True)
+class StreamRequest:
+    """A checked stream request: who, what and from where."""
+
+    group: Group
+    delay: timedelta
+    key_id: int
+    after: int
+
+
+def _csv(field: str, value: str | None, allowed: Names | None = None) -> Names | None:
     if value is None:
         return None
     parts = frozenset(p.strip() for p in value.split(",") if p.strip())
@@ -38,76 +59,116 @@ def _csv(
     return parts
 
 
-def _resume_point(after: int | None, last_event_id: str | None) -> int:
-    if last_event_id is not None and last_event_id.strip():
-        try:
-            value = int(last_event_id.strip())
-        except ValueError as err:
-            raise Invalid("Last-Event-ID: must be the sequence number of an event") from err
-        if not 0 <= value <= MAX_SEQ:
-            raise Invalid("Last-Event-ID: out of range")
-        return value
-    return -1 if after is None else after
+def _number(field: str, value: str | None, low: int, high: int) -> int | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        number = int(value.strip())
+    except ValueError as err:
+        raise Invalid(f"{field}: must be a whole number") from err
+    if not low <= number <= high:
+        raise Invalid(f"{field}: must be between {low} and {high}")
+    return number
 
 
-class StreamResponse(Response):
-    """Hands the connection to the hub once the response has started."""
+def prepare_stream(hub: Hub, owner: KeyOwner, params: dict[str, str | None]) -> StreamRequest:
+    """Check a stream request's parameters (all strings, as they arrive)."""
+    fmt = params.get("format") or "ninjs3"
+    if fmt not in formats.FORMAT_NAMES:
+        raise Invalid(f"format: {fmt[:40]!r} is not one of {', '.join(formats.FORMAT_NAMES)}")
+    stream_filter = StreamFilter(
+        products=_csv("products", params.get("products")),
+        languages=_csv("languages", params.get("languages")),
+        types=_csv("types", params.get("types"), _TYPES),
+        max_urgency=_number("urgency", params.get("urgency"), 1, 9),
+    )
+    resume = _number("Last-Event-ID", params.get("last_event_id"), 0, MAX_SEQ)
+    if resume is None:
+        resume = _number("after", params.get("after"), 0, MAX_SEQ)
+    viewer = viewer_of(owner)
+    delay = timedelta(minutes=viewer.plan.delay_minutes if viewer.plan else 0)
+    group = hub.group(viewer, stream_filter, fmt)
+    return StreamRequest(group, delay, owner.key_id, -1 if resume is None else resume)
 
-    def __init__(self, hub: Hub, group: Group, delay: timedelta, key_id: int, after: int) -> None:
+
+async def run_stream(
+    hub: Hub, request: StreamRequest, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Start the event-stream response and hand the connection to the hub."""
+    transport = getattr(getattr(scope.get(RAW_SEND), "__self__", None), "transport", None)
+    if transport is None:
+        raise RuntimeError("streaming needs uvicorn's HTTP protocol (no transport found)")
+    headers = [
+        (b"content-type", b"text/event-stream; charset=utf-8"),
+        (b"cache-control", b"no-store"),
+        (b"x-accel-buffering", b"no"),
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": PREAMBLE, "more_body": True})
+    conn = Connection(transport, request.key_id, request.after, scope.get("http_version") == "1.1")
+    group, delay = request.group, request.delay
+    del request  # what stays referenced stays for the life of the stream
+    await hub.serve(conn, group, delay, send, receive)
+
+
+async def serve_stream(ctx: Context, scope: Scope, receive: Receive, send: Send) -> None:
+    """The short path: parse, authenticate and check, then stream (or answer a problem)."""
+    try:
+        request = await _request_from_scope(ctx, scope)
+    except NewswireError as err:
+        await problem(err.status, err.title, str(err))(scope, receive, send)
+        return
+    await run_stream(ctx.hub, request, scope, receive, send)
+
+
+async def _request_from_scope(ctx: Context, scope: Scope) -> StreamRequest:
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    params: dict[str, str | None] = {name: values[-1] for name, values in query.items()}
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    params["last_event_id"] = headers.get("last-event-id")
+    owner = await authenticate(ctx.db, bearer_key(headers.get("authorization")))
+    return prepare_stream(ctx.hub, owner, params)
+
+
+class _StreamResponse(Response):
+    def __init__(self, hub: Hub, request: StreamRequest) -> None:
         super().__init__(media_type="text/event-stream")
-        self.hub, self.group, self.delay, self.key_id, self.after = hub, group, delay, key_id, after
+        self.hub, self.request = hub, request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        transport = getattr(getattr(scope.get(RAW_SEND), "__self__", None), "transport", None)
-        if transport is None:
-            raise RuntimeError("streaming needs uvicorn's HTTP protocol (no transport found)")
-        headers = [
-            (b"content-type", b"text/event-stream; charset=utf-8"),
-            (b"cache-control", b"no-store"),
-            (b"x-accel-buffering", b"no"),
-        ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": PREAMBLE, "more_body": True})
-        conn = Connection(transport, self.key_id, self.after, scope.get("http_version") == "1.1")
-        await self.hub.serve(conn, self.group, self.delay, send, receive)
+        await run_stream(self.hub, self.request, scope, receive, send)
 
 
 @router.get(
-    "/v1/stream",
-    response_class=StreamResponse,
+    PATH,
+    response_class=_StreamResponse,
     status_code=200,
     responses={
         200: {
             "content": {"text/event-stream": {}},
-            "description": "`id: SEQ`, `event: KIND`, `data: ITEM`; heartbeats",
+            "description": "`id: SEQ`, `event: KIND`, `data: ITEM`; heartbeat comments",
         }
     },
 )
 async def stream(
     ctx: Ctx,
     owner: Subscriber,
-    after: Annotated[
-        int | None, Query(ge=0, le=MAX_SEQ, description="resume after this seq")
-    ] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_SEQ, description="resume after")] = None,
     products: Annotated[str | None, Query(description="comma-separated product slugs")] = None,
     languages: Annotated[str | None, Query(description="comma-separated language tags")] = None,
     types: Annotated[str | None, Query(description="comma-separated item types")] = None,
-    urgency: Annotated[
-        int | None, Query(ge=1, le=9, description="most urgent to least: at most this")
-    ] = None,
+    urgency: Annotated[int | None, Query(ge=1, le=9, description="at most this urgency")] = None,
     format: Annotated[str, Query(description="ninjs3, ninjs2, newsmlg2 or nitf")] = "ninjs3",
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=40)] = None,
 ) -> Any:
     """The live wire as Server-Sent Events; resumes after `Last-Event-ID` or `after`."""
-    if format not in formats.FORMAT_NAMES:
-        raise Invalid(f"format: {format[:40]!r} is not one of {', '.join(formats.FORMAT_NAMES)}")
-    stream_filter = StreamFilter(
-        products=_csv("products", products),
-        languages=_csv("languages", languages),
-        types=_csv("types", types, frozenset(DEFAULT_TYPES) | {"component", "event", "planning"}),
-        max_urgency=urgency,
-    )
-    viewer = viewer_of(owner)
-    delay = timedelta(minutes=viewer.plan.delay_minutes if viewer.plan else 0)
-    group = Group(viewer, stream_filter, format)
-    return StreamResponse(ctx.hub, group, delay, owner.key_id, _resume_point(after, last_event_id))
+    params: dict[str, str | None] = {
+        "after": None if after is None else str(after),
+        "products": products,
+        "languages": languages,
+        "types": types,
+        "format": format,
+        "urgency": None if urgency is None else str(urgency),
+        "last_event_id": last_event_id,
+    }
+    return _StreamResponse(ctx.hub, prepare_stream(ctx.hub, owner, params))
