@@ -27,8 +27,11 @@ lint: .venv
 test: lint
 	$(BIN)/python -m pytest
 
+# Benchmarks: print numbers and save JSON in bench/results/.
 bench: .venv
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/publish_latency.py
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) newswire-demo .pytest_cache .mypy_cache .ruff_cache .hypothesis
