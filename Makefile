@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: .venv demo test lint bench clean
+.PHONY: .venv demo test lint bench clean chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,16 @@ lint: .venv
 	$(BIN)/ruff format --check newswire tests bench
 	$(BIN)/mypy newswire
 
-# Lint, type-check and run the whole suite against a real PostgreSQL.
-test: lint
+# The browser tests drive the system Chromium (never `playwright install`): installed
+# from the system package manager when running as root and it is missing.
+chromium:
+	@[ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && apt-get install -y -qq chromium; \
+	else echo "chromium not found: browser tests will be skipped (apt-get install chromium)"; fi
+
+# Lint, type-check and run the whole suite against a real PostgreSQL and a real Chromium.
+test: lint chromium
 	$(BIN)/python -m pytest
 
 # Benchmarks: print numbers and save JSON in bench/results/.

@@ -113,7 +113,9 @@ async def seed_demo(db: Database, base_url: str) -> str:
             f" {counts['kills']} kill, {counts['embargoed']} embargoed story released a minute"
             " from now",
             "",
-            f"  API docs      {base_url}/docs",
+            f"  public site   {base_url}/   (summaries of public products only)",
+        f"  public Atom   {base_url}/feeds/public.atom",
+        f"  API docs      {base_url}/docs",
             f"  subscriber feed {base_url}/v1/feed  (Authorization: Bearer <subscriber key>)",
             f"  health        {base_url}/healthz",
             "",

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from newswire import __version__
@@ -18,7 +19,7 @@ from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
 from newswire.delivery.webhooks import run_webhook_worker
 from newswire.store.database import Database, migrate
-from newswire.web import admin, desk, ops, stream, webhooks, wire
+from newswire.web import admin, desk, ops, public, stream, webhooks, wire
 from newswire.web.context import Context
 from newswire.web.problems import install_problem_handlers
 
@@ -86,13 +87,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    for router in (
+    routers = (
         desk.router,
         wire.router,
         stream.router,
         webhooks.router,
         admin.router,
         ops.router,
-    ):
+        public.router,
+    )  # public last: it owns "/"
+    for router in routers:
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=public.STATIC_DIR), name="static")
     return app
