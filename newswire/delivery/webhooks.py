@@ -76,11 +76,11 @@ def _encode(entry: dict[str, Any]) -> str:
 
 async def fill(db: Database, page_size: int = FILL_PAGE) -> int:
     """One fill step for every webhook behind the log; returns how many advanced."""
-    groups: dict[tuple[Plan, int], list[int]] = defaultdict(list)
+    groups: dict[tuple[Plan, int, str], list[int]] = defaultdict(list)
     for target in await outbox.fill_targets(db):
-        groups[(target.plan, target.cursor)].append(target.id)
+        groups[(target.plan, target.cursor, target.format)].append(target.id)
     advanced = 0
-    for (plan, cursor), ids in groups.items():
+    for (plan, cursor, fmt), ids in groups.items():
         viewer = Viewer(ViewerKind.SUBSCRIBER, plan=plan)
         now = datetime.now(UTC)
         horizon = now - timedelta(minutes=plan.delay_minutes)
@@ -89,7 +89,7 @@ async def fill(db: Database, page_size: int = FILL_PAGE) -> int:
             continue  # a delayed plan waiting for its horizon
         rows = []
         for entry in page.entries:
-            shown = feed_entry(viewer, entry, now)
+            shown = feed_entry(viewer, entry, now, fmt)
             if shown is not None:
                 event = entry.event
                 rows.append(outbox.Queued(event.seq, event.kind.value, event.uri, _encode(shown)))

@@ -35,6 +35,7 @@ class FillTarget:
     id: int
     cursor: int
     plan: Plan
+    format: str = "ninjs3"
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,15 @@ async def fill_targets(db: Database) -> list[FillTarget]:
     """Every webhook whose cursor is behind the wire log's head, with its plan."""
     async with db.connection() as conn:
         cur = await conn.execute(
-            "SELECT w.id, w.cursor, p.slug, p.products, p.languages, p.types, p.depth,"
-            " p.delay_minutes, p.embargoed FROM webhooks w"
+            "SELECT w.id, w.cursor, w.format, p.slug, p.products, p.languages, p.types,"
+            " p.depth, p.delay_minutes, p.embargoed FROM webhooks w"
             " JOIN subscribers s ON s.id = w.subscriber_id JOIN plans p ON p.slug = s.plan"
             " WHERE w.cursor < (SELECT coalesce(max(seq), 0) FROM events)"
         )
         rows = await cur.fetchall()
-    return [FillTarget(int(row[0]), int(row[1]), plan_from_row(row[2:])) for row in rows]
+    return [
+        FillTarget(int(row[0]), int(row[1]), plan_from_row(row[3:]), str(row[2])) for row in rows
+    ]
 
 
 async def queue_deliveries(

@@ -42,6 +42,7 @@ class Webhook:
     url: str
     cursor: int
     created_at: datetime
+    format: str = "ninjs3"
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Delivery:
     created_at: datetime
 
 
-_WEBHOOK = "id, subscriber_id, url, cursor, created_at"
+_WEBHOOK = "id, subscriber_id, url, cursor, created_at, format"
 _DELIVERY = (
     "seq, kind, uri, status, attempts, next_attempt_at, last_attempt_at, last_status,"
     " last_error, delivered_at, created_at"
@@ -88,7 +89,9 @@ def check_url(url: str) -> str:
     return url
 
 
-async def create_webhook(db: Database, subscriber_id: int, url: str, secret: str) -> Webhook:
+async def create_webhook(
+    db: Database, subscriber_id: int, url: str, secret: str, fmt: str = "ninjs3"
+) -> Webhook:
     """A new webhook that receives events published from now on."""
     url = check_url(url)
     async with db.transaction() as conn:
@@ -101,9 +104,10 @@ async def create_webhook(db: Database, subscriber_id: int, url: str, secret: str
         if row is not None and row[0] >= MAX_WEBHOOKS:
             raise Conflict(f"a subscriber may have at most {MAX_WEBHOOKS} webhooks; delete one")
         cur = await conn.execute(
-            "INSERT INTO webhooks (subscriber_id, url, secret, cursor) VALUES (%s, %s, %s,"
+            "INSERT INTO webhooks (subscriber_id, url, secret, format, cursor)"
+            " VALUES (%s, %s, %s, %s,"
             f" (SELECT coalesce(max(seq), 0) FROM events)) RETURNING {_WEBHOOK}",
-            (subscriber_id, url, secret),
+            (subscriber_id, url, secret, fmt),
         )
         made = await cur.fetchone()
     assert made is not None

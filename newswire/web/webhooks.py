@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +36,9 @@ class WebhookBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     url: str = Field(max_length=store.MAX_URL, description="an http(s) URL with a host")
+    format: Literal["ninjs3", "ninjs2", "newsmlg2", "nitf"] = Field(
+        default="ninjs3", description="the format of the item in each body"
+    )
 
 
 class WebhookCreated(BaseModel):
@@ -53,6 +56,7 @@ class WebhookOut(BaseModel):
     url: str
     cursor: int
     created_at: datetime
+    format: str
 
 
 class DeliveryOut(BaseModel):
@@ -88,7 +92,9 @@ class ReplayOut(BaseModel):
 
 
 def _webhook_out(hook: store.Webhook) -> WebhookOut:
-    return WebhookOut(id=hook.id, url=hook.url, cursor=hook.cursor, created_at=hook.created_at)
+    return WebhookOut(
+        id=hook.id, url=hook.url, cursor=hook.cursor, created_at=hook.created_at, format=hook.format
+    )
 
 
 def _delivery_out(webhook_id: int, d: store.Delivery) -> DeliveryOut:
@@ -112,7 +118,7 @@ def _delivery_out(webhook_id: int, d: store.Delivery) -> DeliveryOut:
 async def create_webhook(body: WebhookBody, ctx: Ctx, subscriber: SubscriberId) -> WebhookCreated:
     """Register a URL; it receives every entitled event published from now on."""
     secret = new_secret()
-    hook = await store.create_webhook(ctx.db, subscriber, body.url, secret)
+    hook = await store.create_webhook(ctx.db, subscriber, body.url, secret, body.format)
     return WebhookCreated(id=hook.id, url=hook.url, secret=secret)
 
 

@@ -17,6 +17,7 @@ from newswire.delivery import signing
 from newswire.delivery.webhooks import RETRY
 from tests.conftest import Wire, story
 from tests.delivery.conftest import Receiver, wait_until
+from tests.schemas import xsd_errors
 
 VECTOR_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 VECTOR_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
@@ -285,3 +286,22 @@ def test_backoff_doubles_and_is_capped(attempts: int) -> None:
     assert RETRY.delay(attempts) == min(300.0, 2.0 ** (attempts - 1))
     assert not RETRY.gives_up(attempts, age=60.0)
     assert RETRY.gives_up(attempts, age=24 * 3600.0)
+
+
+def test_a_webhook_can_take_its_items_in_newsml_g2(
+    hooks: Wire, receivers: Callable[..., Receiver]
+) -> None:
+    english, _, _ = _setup(hooks)
+    receiver = receivers(lambda n, body: (200, 0.0))
+    r = english.post("/v1/webhooks", json={"url": receiver.url, "format": "newsmlg2"})
+    assert (
+        r.status_code == 201
+        and english.get(f"/v1/webhooks/{r.json()['id']}").json()["format"] == "newsmlg2"
+    )
+    hooks.publish(story("In G2"), ["world-en"])
+    wait_until(lambda: len(receiver.accepted()) == 1)
+    item = receiver.accepted()[0].entry["item"]
+    assert isinstance(item, str) and item.startswith("<?xml") and "newsItem" in item
+    assert not xsd_errors("newsml-g2", item.encode())
+    bad = english.post("/v1/webhooks", json={"url": receiver.url, "format": "pdf"})
+    assert bad.status_code == 422
