@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from newswire import formats
 from newswire.model import Item, Text
@@ -95,3 +96,28 @@ def test_cli_ingest_reports_each_rejection_and_exits_non_zero(tmp_path: Path) ->
             "ingest", str(samples / "3.0_*.json"), "--products", "world", "--data-dir", str(data)
         )
         assert " accepted" in result.stdout
+
+
+def test_iptc_files_that_must_fail_get_a_4xx_with_a_detail(wire: Wire) -> None:
+    folder = SHARED / "samples" / "ninjs-should-fail"
+    if not folder.is_dir():
+        pytest.skip(f"the IPTC conformance files are not at {folder}")
+    wire.product("world")
+    for path in sorted(folder.glob("*.json")):
+        r = _post(wire, path.read_bytes(), "application/json")
+        assert r.status_code == 422, (path.name, r.text)  # type: ignore[attr-defined]
+        assert r.json()["detail"], path.name  # type: ignore[attr-defined]
+
+
+def test_real_agency_samples_ingest_over_http(wire: Wire) -> None:
+    folder = SHARED / "samples"
+    if not folder.is_dir():
+        pytest.skip(f"the real-world samples are not at {folder}")
+    wire.product("world")
+    fragments = {"LISTING_24", "LISTING_25", "LISTING_28"}  # placeholders and fragments
+    for path in sorted([*folder.glob("ninjs/*.json"), *folder.glob("newsml-g2/*.xml")]):
+        r = _post(wire, path.read_bytes(), "application/octet-stream")
+        if any(path.name.startswith(f + "_") for f in fragments):
+            assert r.status_code == 422, path.name  # type: ignore[attr-defined]
+        else:
+            assert r.status_code == 201, (path.name, r.text)  # type: ignore[attr-defined]

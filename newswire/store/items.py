@@ -42,8 +42,13 @@ class Published:
 
 def check_version(item: Item, products: list[str]) -> None:
     """Invalid, naming the field, when a version cannot go out as it is."""
-    if not item.headline().strip() and not (item.title or "").strip():
-        raise Invalid("item.headlines: a story needs a non-empty headline (or a title)")
+    named = item.headline().strip() or (item.title or "").strip()
+    captioned = any(d.value.strip() for d in item.descriptions or [])
+    if not named and ((item.type or "text") == "text" or not captioned):
+        raise Invalid(
+            "item.headlines: a story needs a non-empty headline (or a title);"
+            " a picture, video or graphic needs a headline, a title or a caption"
+        )
     if item.pub_status == "canceled":
         raise Invalid("item.pubStatus: 'canceled' is set by killing the item, not by publishing")
     if item.uri is not None and len(item.uri) > MAX_URI_LENGTH:
