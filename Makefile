@@ -39,6 +39,7 @@ test: lint chromium
 bench: .venv
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/publish_latency.py
+	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/fanout.py
 
 clean:
