@@ -202,6 +202,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if rejected else 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> None:
+    """Rebuild the search index from the wire log; a running server moves over to it."""
+    from newswire.search import index_dir
+    from newswire.search.reindex import reindex
+
+    settings = _settings(args)
+
+    async def work(db: Database) -> None:
+        count = await reindex(db, index_dir(settings.data_dir))
+        print(f"search index rebuilt: {count} items")
+
+    _with_db(args, work)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -270,6 +284,11 @@ def _parser() -> argparse.ArgumentParser:
         "--products", default="", help="comma-separated products for items whose file names none"
     )
     ingest.set_defaults(func=cmd_ingest)
+
+    reindex = sub.add_parser(
+        "reindex", parents=[common], help="rebuild the search index from the wire log"
+    )
+    reindex.set_defaults(func=cmd_reindex)
 
     key = sub.add_parser("key", help="manage agency keys").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -121,3 +121,14 @@ def test_real_agency_samples_ingest_over_http(wire: Wire) -> None:
             assert r.status_code == 422, path.name  # type: ignore[attr-defined]
         else:
             assert r.status_code == 201, (path.name, r.text)  # type: ignore[attr-defined]
+
+
+def test_cli_reindex_rebuilds_the_search_index_from_the_log(tmp_path: Path) -> None:
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert newswire("product", "add", "world", *data).returncode == 0
+    story_file = tmp_path / "story.txt"
+    story_file.write_text("Storm closes ports\n\nShips stayed in harbour on Tuesday.")
+    assert newswire("ingest", str(story_file), "--products", "world", *data).returncode == 0
+    result = newswire("reindex", *data)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("search index rebuilt: 1 items")

@@ -18,8 +18,10 @@ from newswire.delivery.embargo import run_embargo_scheduler
 from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
 from newswire.delivery.webhooks import run_webhook_worker
+from newswire.search import index_dir
+from newswire.search.follower import run_search_follower
 from newswire.store.database import Database, migrate
-from newswire.web import admin, desk, ops, public, stream, webhooks, wire
+from newswire.web import admin, desk, ops, public, search, stream, webhooks, wire
 from newswire.web.context import Context
 from newswire.web.problems import install_problem_handlers
 
@@ -64,6 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             asyncio.create_task(run_embargo_scheduler(db), name="embargo-scheduler"),
             asyncio.create_task(hub.run(), name="stream-fanout"),
             asyncio.create_task(run_webhook_worker(db, notifier), name="webhook-worker"),
+            asyncio.create_task(
+                run_search_follower(db, notifier, index_dir(settings.data_dir)),
+                name="search-follower",
+            ),
         ]
         # Long-lived start-up objects leave the collector's view, and collections run
         # less often: full collections over many connections stalled delivery.
@@ -91,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         desk.router,
         wire.router,
         stream.router,
+        search.router,
         webhooks.router,
         admin.router,
         ops.router,

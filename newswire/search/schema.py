@@ -1,0 +1,180 @@
+"""The search index's fields and analyzers, and how an item version becomes a document.
+
+Tantivy gives each field one analyzer, so every language family has its own
+headline, summary and body fields (`headline_tr`, `body_ar`, ...) analyzed with that
+language's Snowball stemmer; an item fills the set of its own language, and
+languages without a stemmer fill the plain `xx` set. Entitlement and filter fields
+(products, language, type, urgency, dates, entities, topics) are exact.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import tantivy
+
+from newswire.enrich.text import plain_text
+from newswire.model import Concept, ItemState
+
+__all__ = [
+    "FAMILIES",
+    "KEYWORD",
+    "SCHEMA",
+    "TEXT_PARTS",
+    "analyzer",
+    "document",
+    "family_of",
+    "normalize",
+    "register_analyzers",
+    "text_field",
+]
+
+# language subtag -> Snowball stemmer; "xx" is every other language, unstemmed.
+FAMILIES: dict[str, str] = {
+    "en": "english",
+    "tr": "turkish",
+    "ar": "arabic",
+    "fr": "french",
+    "de": "german",
+    "es": "spanish",
+    "ru": "russian",
+    "pt": "portuguese",
+    "it": "italian",
+    "xx": "",
+}
+TEXT_PARTS = ("headline", "summary", "body")
+KEYWORD = "keyword"  # whole value, lower-cased: entity names and ids, topics
+PLAIN = "text_xx"
+_WORD = r"[\p{L}\p{N}\p{M}]+"
+_MEDTOP = "http://cv.iptc.org/newscodes/mediatopic/"
+
+
+def _text_analyzer(stemmer: str) -> tantivy.TextAnalyzer:
+    builder = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(_WORD))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.remove_long(40))
+    )
+    if stemmer:
+        builder = builder.filter(tantivy.Filter.stemmer(stemmer))
+    # Folding after stemming: the stemmers need ş, ğ, é; queries typed without them still match.
+    return builder.filter(tantivy.Filter.ascii_fold()).build()
+
+
+_ANALYZERS: dict[str, tantivy.TextAnalyzer] = {
+    f"text_{family}": _text_analyzer(stemmer) for family, stemmer in FAMILIES.items()
+}
+_ANALYZERS[KEYWORD] = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(tantivy.Filter.lowercase()).build()
+)
+
+
+def analyzer(name: str) -> tantivy.TextAnalyzer:
+    """The analyzer registered under `name` (`text_en`, ..., `keyword`)."""
+    return _ANALYZERS[name]
+
+
+def register_analyzers(index: tantivy.Index) -> None:
+    """Register every analyzer on an opened index (needed before reading or writing)."""
+    for name, value in _ANALYZERS.items():
+        index.register_tokenizer(name, value)
+
+
+def normalize(text: str) -> str:
+    """Text as it goes to an analyzer, for documents and queries alike.
+
+    Lower-casing turns the Turkish dotted capital İ into i plus a combining dot, which
+    would never match a typed `istanbul`; as I it folds to plain i in every language.
+    """
+    return text.replace("İ", "I")
+
+
+def text_field(part: str, family: str) -> str:
+    """The name of a language family's text field: `body_tr`."""
+    return f"{part}_{family}"
+
+
+def family_of(language: str | None) -> str:
+    """The analyzer family for a BCP 47 tag: its primary subtag when stemmed, else `xx`."""
+    primary = (language or "").split("-")[0].lower()
+    return primary if primary in FAMILIES else "xx"
+
+
+def _build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("uri", stored=True, tokenizer_name="raw")
+    for name in ("products", "language", "type", "topic_id"):
+        sb.add_text_field(name, tokenizer_name="raw", fast=True)
+    for name in ("person", "organisation", "place", "topic"):
+        sb.add_text_field(name, tokenizer_name=KEYWORD, index_option="basic")
+    sb.add_integer_field("urgency", indexed=True, fast=True)
+    sb.add_integer_field("newest", fast=True)  # versionCreated in µs: dates sort by the second
+    sb.add_date_field("created", indexed=True, fast=True)
+    sb.add_date_field("released", indexed=True, fast=True)
+    sb.add_text_field("tags", stored=True, tokenizer_name=PLAIN)
+    for family in FAMILIES:
+        for part in TEXT_PARTS:
+            sb.add_text_field(
+                text_field(part, family), stored=True, tokenizer_name=f"text_{family}"
+            )
+    return sb.build()
+
+
+SCHEMA = _build_schema()
+
+
+def _concept_keys(concept: Concept | dict[str, object]) -> list[str]:
+    data = concept if isinstance(concept, dict) else concept.model_dump()
+    keys = [str(data[k]) for k in ("name", "uri", "literal") if data.get(k)]
+    uri = str(data.get("uri") or "")
+    if uri.startswith(_MEDTOP):
+        keys.append("medtop:" + uri.removeprefix(_MEDTOP))
+    return keys
+
+
+def _topic_id(concept: Concept) -> str:
+    return concept.uri or concept.literal or concept.name or ""
+
+
+def document(state: ItemState, released: datetime) -> tantivy.Document:
+    """The index document of one item version, released (visible) since `released`."""
+    item = state.item
+    doc = tantivy.Document()
+    doc.add_text("uri", item.uri or "")
+    for product in sorted(state.products):
+        doc.add_text("products", product)
+    if item.language:
+        doc.add_text("language", item.language)
+    doc.add_text("type", item.type or "text")
+    if item.urgency is not None:
+        doc.add_integer("urgency", item.urgency)
+    created = item.version_created or released
+    doc.add_date("created", created)
+    doc.add_integer("newest", int(created.timestamp() * 1_000_000))
+    doc.add_date("released", released)
+    family = family_of(item.language)
+    headline = " ".join(t.value for t in item.headlines or []) or (item.title or "")
+    summary = " ".join(t.value for t in item.descriptions or [])
+    body = "\n".join(plain_text(t.value) for t in item.bodies or [])
+    for part, text in zip(TEXT_PARTS, (headline, summary, body), strict=True):
+        if text:
+            doc.add_text(text_field(part, family), normalize(text))
+    tags: list[str] = [v for v in (item.by, item.slugline, item.located) if v]
+    entities: tuple[tuple[str, list[Concept] | list[dict[str, object]]], ...] = (
+        ("person", list(item.people or [])),
+        ("organisation", list(item.organisations or [])),
+        ("place", list(item.places or [])),
+        ("topic", list(item.subjects or [])),
+    )
+    for field, concepts in entities:
+        for concept in concepts:
+            keys = _concept_keys(concept)
+            for key in keys:
+                doc.add_text(field, normalize(key))
+            tags.extend(keys[:1])
+    for subject in item.subjects or []:
+        if _topic_id(subject):
+            doc.add_text("topic_id", _topic_id(subject))
+    if tags:
+        doc.add_text("tags", normalize(" · ".join(tags)))
+    return doc
