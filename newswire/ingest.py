@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newswire import formats
-from newswire.enrich.pipeline import enrich
+from newswire.enrich.pipeline import enriched
 from newswire.errors import Invalid, NotFound
 from newswire.formats.common import Parsed
 from newswire.model import Item, Signal
@@ -81,7 +81,7 @@ async def _apply(db: Database, entry: Parsed, products: list[str], uri_prefix: s
     source = _source_version(item)
     if known is None:
         done = await items.publish_item(
-            db, enrich(item), products, uri_prefix=uri_prefix, source_version=source
+            db, await enriched(item), products, uri_prefix=uri_prefix, source_version=source
         )
         return Ingested(done.uri, "published", done.version, done.seq)
     assert item.uri is not None
@@ -90,7 +90,7 @@ async def _apply(db: Database, entry: Parsed, products: list[str], uri_prefix: s
         return Ingested(item.uri, "skipped", note=f"version {source} is already on the wire")
     signal: Signal = "correction" if entry.signal == "correction" else "update"
     done = await items.update_item(
-        db, item.uri, enrich(item), products, signal, source_version=source
+        db, item.uri, await enriched(item), products, signal, source_version=source
     )
     return Ingested(
         done.uri, "corrected" if signal == "correction" else "updated", done.version, done.seq

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from newswire.enrich.pipeline import enrich
+from newswire.enrich.pipeline import enriched
 from newswire.errors import Conflict
 from newswire.model import Item, Plan, Product
 from newswire.store import keys, plans, products, subscribers
@@ -80,10 +80,10 @@ async def _publish_stories(db: Database) -> dict[str, int]:
         if "embargoMinutes" in story:
             data["embargoedUntil"] = (now + timedelta(minutes=story["embargoMinutes"])).isoformat()
             counts["embargoed"] += 1
-        done = await publish_item(db, enrich(Item.model_validate(data)), story["products"])
+        done = await publish_item(db, await enriched(Item.model_validate(data)), story["products"])
         counts["stories"] += 1
         for change in story.get("updates", []):
-            item = enrich(Item.model_validate(change["item"]))
+            item = await enriched(Item.model_validate(change["item"]))
             await update_item(db, done.uri, item, None, change["signal"])
             counts["updates"] += 1
         if "kill" in story:

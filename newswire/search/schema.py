@@ -164,7 +164,7 @@ def document(state: ItemState, released: datetime) -> tantivy.Document:
         ("person", list(item.people or [])),
         ("organisation", list(item.organisations or [])),
         ("place", list(item.places or [])),
-        ("topic", list(item.subjects or [])),
+        ("topic", [s for s in item.subjects or [] if s.rel != "keyword"]),
     )
     for field, concepts in entities:
         for concept in concepts:
@@ -173,7 +173,9 @@ def document(state: ItemState, released: datetime) -> tantivy.Document:
                 doc.add_text(field, normalize(key))
             tags.extend(keys[:1])
     for subject in item.subjects or []:
-        if _topic_id(subject):
+        if subject.rel == "keyword":  # enrichment's keywords: searchable words, not topics
+            tags.extend(v for v in (subject.literal, subject.name) if v)
+        elif _topic_id(subject):
             doc.add_text("topic_id", _topic_id(subject))
     if tags:
         doc.add_text("tags", normalize(" · ".join(tags)))

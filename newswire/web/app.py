@@ -18,6 +18,7 @@ from newswire.delivery.embargo import run_embargo_scheduler
 from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
 from newswire.delivery.webhooks import run_webhook_worker
+from newswire.enrich.pipeline import warm_up
 from newswire.search import index_dir
 from newswire.search.follower import run_search_follower
 from newswire.store.database import Database, migrate
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 name="search-follower",
             ),
         ]
+        # The enrichment models load once per process (about a second): not on a publish.
+        tasks.append(asyncio.create_task(asyncio.to_thread(warm_up), name="enrich-warm-up"))
         # Long-lived start-up objects leave the collector's view, and collections run
         # less often: full collections over many connections stalled delivery.
         gc.collect()

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from newswire.enrich.pipeline import enrich
+from newswire.enrich.pipeline import enriched
 from newswire.errors import Invalid
 from newswire.formats.ninjs_rules import check_item
 from newswire.ingest import ingest_document
@@ -70,7 +70,7 @@ async def publish(body: PublishRequest, ctx: Ctx, _: Editor) -> Published:
     """Publish a new item; one with a future `embargoedUntil` is held until then."""
     check_item(body.item.to_ninjs(), "item.")
     done = await items.publish_item(
-        ctx.db, enrich(body.item), body.products, uri_prefix=ctx.settings.uri_prefix
+        ctx.db, await enriched(body.item), body.products, uri_prefix=ctx.settings.uri_prefix
     )
     return Published(uri=done.uri, version=done.version, seq=done.seq)
 
@@ -80,7 +80,7 @@ async def update(uri: str, body: UpdateRequest, ctx: Ctx, _: Editor) -> Publishe
     """A new version of an item, signalled to subscribers as an update or a correction."""
     check_item(body.item.to_ninjs(), "item.")
     done = await items.update_item(
-        ctx.db, checked_uri(uri), enrich(body.item), body.products, body.signal
+        ctx.db, checked_uri(uri), await enriched(body.item), body.products, body.signal
     )
     return Published(uri=done.uri, version=done.version, seq=done.seq)
 

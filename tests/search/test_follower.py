@@ -93,8 +93,13 @@ def test_no_plan_ever_sees_a_hit_count_or_facet_outside_it(sw: SearchWire) -> No
     states: list[ItemState] = []
     for n in range(14):
         item = story(f"Gamma report {n}", language=rng.choice(languages), type=rng.choice(kinds))
-        item["bodies"][0]["value"] = "<p>Delta.</p>"  # a word only the full view shows
+        # a word only the full view shows (lower case, so enrichment lifts no entity from it)
+        item["bodies"][0]["value"] = "<p>the zephyrs murmured.</p>"
         item["descriptions"] = [{"role": "summary", "value": f"Summary {n}"}]
+        # editor's subjects: enrichment then adds no keywords (from the body) to the summary view
+        item["subjects"] = [
+            {"name": "economy", "uri": "http://cv.iptc.org/newscodes/mediatopic/04000000"}
+        ]
         chosen = rng.sample(products, rng.randint(1, 2))
         done = sw.publish(item, chosen)
         states.append(
@@ -130,7 +135,7 @@ def test_no_plan_ever_sees_a_hit_count_or_facet_outside_it(sw: SearchWire) -> No
         assert {f["value"]: f["count"] for f in page["facets"]["languages"]} == want_languages
         want_types = Counter(s.item.type or "text" for s in mine)
         assert {f["value"]: f["count"] for f in page["facets"]["types"]} == want_types
-        body = hits(sub, q="delta", limit=100)
+        body = hits(sub, q="zephyrs", limit=100)
         assert body["total"] == (len(mine) if plan.depth == "full" else 0), (plan, body)
         for hit in page["hits"]:
             assert set(hit["products"]) <= plan.products

@@ -170,11 +170,13 @@ def test_filters_facets_sorting_and_pages(sw: SearchWire) -> None:
     _setup(sw)
     sub = w.subscriber("Daily", "full-en")
     quake = "http://cv.iptc.org/newscodes/mediatopic/03000000"
+    society = "http://cv.iptc.org/newscodes/mediatopic/14000000"
     published = []
     for n in range(5):
+        topic = {"name": "disaster", "uri": quake} if n % 2 == 0 else {"name": "x", "uri": society}
         extra = {
             "urgency": 1 if n == 0 else 3,
-            "subjects": [{"name": "disaster", "uri": quake}] if n % 2 == 0 else [],
+            "subjects": [topic],  # the editor's: enrichment adds no topics or keywords
             "people": [{"name": "Ada Lovelace"}] if n == 1 else [],
             "places": [{"name": "Ankara"}] if n == 2 else [],
             "organisations": [{"name": "Red Cross"}] if n == 3 else [],
@@ -183,7 +185,10 @@ def test_filters_facets_sorting_and_pages(sw: SearchWire) -> None:
     everything = hits(sub, q="earthquake")
     assert everything["total"] == 5
     assert everything["facets"]["urgency"] == [{"value": 3, "count": 4}, {"value": 1, "count": 1}]
-    assert everything["facets"]["topics"] == [{"value": quake, "count": 3}]
+    assert everything["facets"]["topics"] == [
+        {"value": quake, "count": 3},
+        {"value": society, "count": 2},
+    ]
     assert hits(sub, q="earthquake", urgency="1")["total"] == 1
     assert hits(sub, q="earthquake", urgency="1,3")["total"] == 5
     assert hits(sub, topic="medtop:03000000")["total"] == 3
