@@ -149,6 +149,8 @@ def _summary(story: _Story) -> dict[str, Any]:
 
 
 def _entities(story: _Story, catalogue: Catalogue | None) -> dict[str, Any]:
+    if story.item.people and story.item.organisations and story.item.places:
+        return {}  # the editor named them all: no need to run the model
     text = "\n".join([story.headline, *story.clean])
     found = extract_entities(text, story.language, catalogue)
     story.entities = found

@@ -32,6 +32,7 @@ __all__ = ["apply_entries", "run_search_follower"]
 
 log = logging.getLogger(__name__)
 BATCH = 500
+COMMIT_PAUSE = 0.2  # seconds; search may trail the wire by this much
 _BUSY_RETRY = 5.0
 
 
@@ -69,6 +70,9 @@ async def _follow(db: Database, notifier: WireNotifier, index_dir: Path) -> None
                 await asyncio.to_thread(_apply_page, writer, page.entries, page.next)
             if len(page.entries) < BATCH and notifier.latest <= writer.seq:
                 await notifier.wait(1.0)
+                # Gather what else arrives before the next commit: one commit per burst,
+                # not per story, keeps the index's cost off the publishing path.
+                await asyncio.sleep(COMMIT_PAUSE)
     finally:
         await asyncio.to_thread(writer.close)
 
