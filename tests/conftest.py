@@ -8,7 +8,7 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from newswire.config import Settings
 from newswire.store.database import Database, migrate
@@ -93,9 +94,14 @@ def new_key(db_url: str, role: str, subscriber_id: int | None = None) -> str:
 class LiveServer:
     """The app served by uvicorn in a thread, on a free loopback port."""
 
-    def __init__(self, db_url: str, tmp: Path) -> None:
+    def __init__(
+        self, db_url: str, tmp: Path, wrap: Callable[[FastAPI], FastAPI] | None = None
+    ) -> None:
         settings = Settings.load(data_dir=str(tmp), database_url=db_url)
+        self.data_dir = settings.data_dir
         self.app = create_app(settings)
+        if wrap is not None:
+            self.app = wrap(self.app)
         config = uvicorn.Config(
             self.app,
             host="127.0.0.1",

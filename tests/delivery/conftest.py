@@ -15,14 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
-from newswire.config import Settings
 from newswire.delivery import webhooks as worker
-from newswire.web import webhooks
-from newswire.web.app import create_app
-from tests.conftest import Wire, new_key
+from tests.conftest import LiveServer, Wire, new_key
 
 # Shrunk so that a test module runs in seconds: 0.05 s, 0.1 s ... capped at 0.4 s,
 # dead after six failed attempts; a receiver has half a second to answer.
@@ -31,11 +27,8 @@ TIMEOUT = 0.5
 WORKERS = 2  # two workers on one database: order must hold across them
 
 
-def _with_webhooks(app: FastAPI) -> FastAPI:
-    """Add the webhook router and workers, unless create_app already does."""
-    if any(getattr(route, "path", "") == "/v1/webhooks" for route in app.routes):
-        return app
-    app.include_router(webhooks.router)
+def _with_more_workers(app: FastAPI) -> FastAPI:
+    """Run more webhook workers beside the app's own, with fast polling."""
     inner = app.router.lifespan_context
 
     @asynccontextmanager
@@ -48,7 +41,7 @@ def _with_webhooks(app: FastAPI) -> FastAPI:
                         ctx.db, ctx.notifier, retry=FAST, timeout=TIMEOUT, poll=0.1
                     )
                 )
-                for _ in range(WORKERS)
+                for _ in range(WORKERS - 1)
             ]
             try:
                 yield state
@@ -63,42 +56,13 @@ def _with_webhooks(app: FastAPI) -> FastAPI:
     return app
 
 
-class HookServer:
-    """newswire with webhooks, served by uvicorn in a thread on a loopback port."""
-
-    def __init__(self, db_url: str, tmp: Path) -> None:
-        settings = Settings.load(data_dir=str(tmp), database_url=db_url)
-        config = uvicorn.Config(
-            _with_webhooks(create_app(settings)),
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            lifespan="on",
-            timeout_graceful_shutdown=2,
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-
-
 @pytest.fixture
 def hooks(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wire]:
     """newswire on a fresh database with webhook workers running fast retries."""
-    # Should create_app start its own worker, it gets the fast policy too.
+    # The app's own worker reads these module defaults: it gets the fast policy too.
     monkeypatch.setattr(worker, "RETRY", FAST)
     monkeypatch.setattr(worker, "TIMEOUT", TIMEOUT)
-    server = HookServer(db_url, tmp_path)
+    server = LiveServer(db_url, tmp_path, wrap=_with_more_workers)
     wire = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"))
     try:
         yield wire
