@@ -95,9 +95,13 @@ class LiveServer:
     """The app served by uvicorn in a thread, on a free loopback port."""
 
     def __init__(
-        self, db_url: str, tmp: Path, wrap: Callable[[FastAPI], FastAPI] | None = None
+        self,
+        db_url: str,
+        tmp: Path,
+        wrap: Callable[[FastAPI], FastAPI] | None = None,
+        **settings_overrides: object,
     ) -> None:
-        settings = Settings.load(data_dir=str(tmp), database_url=db_url)
+        settings = Settings.load(data_dir=str(tmp), database_url=db_url, **settings_overrides)
         self.data_dir = settings.data_dir
         self.app = create_app(settings)
         if wrap is not None:
