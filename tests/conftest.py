@@ -171,6 +171,19 @@ class Wire:
         assert r.status_code == 201, r.text
         return self.client(r.json()["key"])
 
+    def three_plans(self, product: str) -> tuple[httpx.Client, httpx.Client, httpx.Client]:
+        """One product and clients of three subscribers on it: English in full, English
+        in summary, Turkish in full."""
+        self.product(product)
+        self.plan("full-en", [product], languages=["en"])
+        self.plan("summary-en", [product], languages=["en"], depth="summary")
+        self.plan("full-tr", [product], languages=["tr"])
+        return (
+            self.subscriber("Full", "full-en"),
+            self.subscriber("Summary", "summary-en"),
+            self.subscriber("Turkish", "full-tr"),
+        )
+
     def publish(self, item: dict[str, Any], products: list[str]) -> dict[str, Any]:
         r = self.editor.post("/v1/desk/items", json={"item": item, "products": products})
         assert r.status_code == 201, r.text

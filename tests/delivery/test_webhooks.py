@@ -25,18 +25,6 @@ VECTOR_BODY = b'{"test": 2432232314}'
 VECTOR_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 
 
-def _setup(wire: Wire) -> tuple[httpx.Client, httpx.Client, httpx.Client]:
-    wire.product("world-en")
-    wire.plan("full-en", ["world-en"], languages=["en"])
-    wire.plan("summary-en", ["world-en"], languages=["en"], depth="summary")
-    wire.plan("full-tr", ["world-en"], languages=["tr"])
-    return (
-        wire.subscriber("English", "full-en"),
-        wire.subscriber("Summary", "summary-en"),
-        wire.subscriber("Turkish", "full-tr"),
-    )
-
-
 def _hook(client: httpx.Client, receiver: Receiver) -> dict[str, str | int]:
     r = client.post("/v1/webhooks", json={"url": receiver.url})
     assert r.status_code == 201, r.text
@@ -84,7 +72,7 @@ def test_signing_matches_the_standard_webhooks_vector() -> None:
 def test_every_event_arrives_signed_in_order_through_failures_and_a_timeout(
     hooks: Wire, receivers: Callable[..., Receiver]
 ) -> None:
-    english, summary, turkish = _setup(hooks)
+    english, summary, turkish = hooks.three_plans("world-en")
     # Fails its first three requests, lets the sixth time out, answers 200 otherwise.
     flaky = receivers(lambda n, body: (500, 0.0) if n <= 3 else (200, 1.0 if n == 6 else 0.0))
     short, other = receivers(), receivers()
@@ -139,7 +127,7 @@ def test_every_event_arrives_signed_in_order_through_failures_and_a_timeout(
 def test_a_poison_event_is_dead_lettered_and_the_stream_goes_on(
     hooks: Wire, receivers: Callable[..., Receiver]
 ) -> None:
-    english, _, _ = _setup(hooks)
+    english, _, _ = hooks.three_plans("world-en")
     refusing = True
     poison = receivers(lambda n, body: (400 if refusing and b"POISON" in body else 204, 0.0))
     hook = _hook(english, poison)
@@ -169,7 +157,7 @@ def test_a_poison_event_is_dead_lettered_and_the_stream_goes_on(
 def test_a_story_killed_while_queued_is_never_sent_only_its_kill_notice(
     hooks: Wire, receivers: Callable[..., Receiver]
 ) -> None:
-    english, _, _ = _setup(hooks)
+    english, _, _ = hooks.three_plans("world-en")
     # Refuses the story itself: it stays queued, retrying, until the kill.
     receiver = receivers(lambda n, body: (503 if b'"event":"publish"' in body else 200, 0.0))
     hook = _hook(english, receiver)
@@ -188,7 +176,7 @@ def test_a_story_killed_while_queued_is_never_sent_only_its_kill_notice(
 def test_replay_resends_through_the_gate_as_it_stands(
     hooks: Wire, receivers: Callable[..., Receiver]
 ) -> None:
-    english, _, _ = _setup(hooks)
+    english, _, _ = hooks.three_plans("world-en")
     earlier = hooks.publish(story("Before the webhook"), ["world-en"])
     receiver = receivers()
     hook = _hook(english, receiver)
@@ -217,7 +205,7 @@ def test_replay_resends_through_the_gate_as_it_stands(
 def test_webhooks_belong_to_their_subscriber_and_refuse_bad_input(
     hooks: Wire, receivers: Callable[..., Receiver]
 ) -> None:
-    english, summary, _ = _setup(hooks)
+    english, summary, _ = hooks.three_plans("world-en")
     receiver = receivers()
     hook = _hook(english, receiver)
     base = f"/v1/webhooks/{hook['id']}"
@@ -291,7 +279,7 @@ def test_backoff_doubles_and_is_capped(attempts: int) -> None:
 def test_a_webhook_can_take_its_items_in_newsml_g2(
     hooks: Wire, receivers: Callable[..., Receiver]
 ) -> None:
-    english, _, _ = _setup(hooks)
+    english, _, _ = hooks.three_plans("world-en")
     receiver = receivers(lambda n, body: (200, 0.0))
     r = english.post("/v1/webhooks", json={"url": receiver.url, "format": "newsmlg2"})
     assert (

@@ -6,22 +6,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
-import httpx
 import psycopg
 
 from tests.conftest import Wire, story
-
-
-def _setup(wire: Wire) -> tuple[httpx.Client, httpx.Client, httpx.Client]:
-    wire.product("world-en")
-    wire.plan("full-en", ["world-en"], languages=["en"])
-    wire.plan("summary-en", ["world-en"], languages=["en"], depth="summary")
-    wire.plan("full-tr", ["world-en"], languages=["tr"])
-    return (
-        wire.subscriber("Full", "full-en"),
-        wire.subscriber("Summary", "summary-en"),
-        wire.subscriber("Turkish", "full-tr"),
-    )
 
 
 def _item_path(uri: str) -> str:
@@ -29,7 +16,7 @@ def _item_path(uri: str) -> str:
 
 
 def test_publish_is_full_summary_or_absent_by_plan(wire: Wire) -> None:
-    full, summary, other = _setup(wire)
+    full, summary, other = wire.three_plans("world-en")
     done = wire.publish(story("Dam breaks upstream"), ["world-en"])
     assert done["version"] == 1 and done["seq"] >= 1
 
@@ -51,7 +38,7 @@ def test_publish_is_full_summary_or_absent_by_plan(wire: Wire) -> None:
 
 
 def test_correction_makes_a_new_version_and_a_correction_event(wire: Wire) -> None:
-    full, _, _ = _setup(wire)
+    full, _, _ = wire.three_plans("world-en")
     done = wire.publish(story("Twelve hurt in blast"), ["world-en"])
     fixed = story("Twenty hurt in blast", edNote="Corrects number of injured")
     r = wire.editor.put(
@@ -71,7 +58,7 @@ def test_correction_makes_a_new_version_and_a_correction_event(wire: Wire) -> No
 
 
 def test_kill_removes_content_everywhere_and_sends_a_kill_event(wire: Wire) -> None:
-    full, summary, other = _setup(wire)
+    full, summary, other = wire.three_plans("world-en")
     done = wire.publish(story("Minister resigns"), ["world-en"])
     r = wire.editor.post(
         "/v1/desk/items/" + quote(done["uri"], safe="") + "/kill",
@@ -97,7 +84,7 @@ def test_kill_removes_content_everywhere_and_sends_a_kill_event(wire: Wire) -> N
 
 
 def test_embargo_holds_until_its_time_then_releases(wire: Wire) -> None:
-    full, _, _ = _setup(wire)
+    full, _, _ = wire.three_plans("world-en")
     wire.plan("early-en", ["world-en"], languages=["en"], embargoed=True)
     early = wire.subscriber("Early", "early-en")
     until = datetime.now(UTC) + timedelta(seconds=3)
@@ -118,7 +105,7 @@ def test_embargo_holds_until_its_time_then_releases(wire: Wire) -> None:
 
 
 def test_bad_input_gets_problem_json_and_stores_nothing(wire: Wire) -> None:
-    _setup(wire)
+    wire.three_plans("world-en")
     editor = wire.editor
     bad_json = editor.post(
         "/v1/desk/items", content=b'{"item": {', headers={"content-type": "application/json"}
@@ -146,7 +133,7 @@ def test_bad_input_gets_problem_json_and_stores_nothing(wire: Wire) -> None:
 
 
 def test_keys_and_roles(wire: Wire) -> None:
-    full, _, _ = _setup(wire)
+    full, _, _ = wire.three_plans("world-en")
     assert wire.client("nw_sub_wrong").get("/v1/feed").status_code == 401
     assert wire.client().get("/v1/feed").status_code == 401
     assert (
@@ -158,7 +145,7 @@ def test_keys_and_roles(wire: Wire) -> None:
 
 
 def test_long_poll_returns_when_a_story_arrives(wire: Wire) -> None:
-    full, _, _ = _setup(wire)
+    full, _, _ = wire.three_plans("world-en")
     import threading
 
     result: dict[str, object] = {}

@@ -81,20 +81,8 @@ def reading(client: httpx.Client, **kwargs: Any) -> Iterator[SSEReader]:
         client.close()
 
 
-def _setup(wire: Wire) -> tuple[httpx.Client, httpx.Client, httpx.Client]:
-    wire.product("world")
-    wire.plan("full-en", ["world"], languages=["en"])
-    wire.plan("summary-en", ["world"], languages=["en"], depth="summary")
-    wire.plan("full-tr", ["world"], languages=["tr"])
-    return (
-        wire.subscriber("Full", "full-en"),
-        wire.subscriber("Summary", "summary-en"),
-        wire.subscriber("Turkish", "full-tr"),
-    )
-
-
 def test_live_events_in_each_plans_view(wire: Wire) -> None:
-    full, summary, turkish = _setup(wire)
+    full, summary, turkish = wire.three_plans("world")
     with reading(full) as f, reading(summary) as s, reading(turkish) as t:
         time.sleep(0.3)
         done = wire.publish(story("Flash: bridge collapses", urgency=1), ["world"])
@@ -112,7 +100,7 @@ def test_live_events_in_each_plans_view(wire: Wire) -> None:
 
 
 def test_resume_after_last_event_id_has_no_gap_and_no_duplicate(wire: Wire) -> None:
-    full, _, _ = _setup(wire)
+    full, _, _ = wire.three_plans("world")
     seqs = [wire.publish(story(f"Story {n}"), ["world"])["seq"] for n in range(5)]
     with reading(
         wire.client(full.headers["authorization"].split()[1]),
@@ -126,7 +114,7 @@ def test_resume_after_last_event_id_has_no_gap_and_no_duplicate(wire: Wire) -> N
 
 
 def test_catch_up_races_live_publishing_without_loss(wire: Wire) -> None:
-    full, _, _ = _setup(wire)
+    full, _, _ = wire.three_plans("world")
     key = full.headers["authorization"].split()[1]
     published: list[int] = []
     stop = threading.Event()
@@ -158,7 +146,7 @@ def test_catch_up_races_live_publishing_without_loss(wire: Wire) -> None:
 
 
 def test_filters_narrow_within_the_plan_and_kills_still_arrive(wire: Wire) -> None:
-    full, _, _ = _setup(wire)
+    full, _, _ = wire.three_plans("world")
     with reading(full, params={"urgency": 2}) as reader:
         time.sleep(0.3)
         routine = wire.publish(story("Routine", urgency=5), ["world"])
@@ -172,7 +160,7 @@ def test_filters_narrow_within_the_plan_and_kills_still_arrive(wire: Wire) -> No
 
 
 def test_formats_and_bad_parameters(wire: Wire) -> None:
-    full, _, _ = _setup(wire)
+    full, _, _ = wire.three_plans("world")
     wire.publish(story("In NITF"), ["world"])
     key = full.headers["authorization"].split()[1]
     with reading(wire.client(key), params={"after": 0, "format": "nitf"}) as reader:
@@ -186,7 +174,7 @@ def test_formats_and_bad_parameters(wire: Wire) -> None:
 
 
 def test_revoked_key_gets_an_error_event_and_the_stream_closes(wire: Wire) -> None:
-    _setup(wire)
+    wire.three_plans("world")
     assert wire.server is not None
     wire.server.app.state.context.hub.key_check_every = 0.2
     r = wire.admin.post("/v1/admin/subscribers", json={"name": "Leaving", "plan": "full-en"})
@@ -217,7 +205,7 @@ def _key_id_of(wire: Wire, key: str) -> int:
 
 
 def test_a_client_that_stops_reading_is_cut_off_and_resumes_without_loss(wire: Wire) -> None:
-    full, _, _ = _setup(wire)
+    full, _, _ = wire.three_plans("world")
     key = full.headers["authorization"].split()[1]
     host, port = wire.url.removeprefix("http://").split(":")
     sock = socket.socket()
