@@ -22,7 +22,7 @@ from newswire.enrich.pipeline import warm_up
 from newswire.search import index_dir
 from newswire.search.follower import run_search_follower
 from newswire.store.database import Database, migrate
-from newswire.web import admin, desk, ops, public, search, stream, webhooks, wire
+from newswire.web import admin, desk, docs, ops, public, search, stream, webhooks, wire
 from newswire.web.context import Context
 from newswire.web.problems import install_problem_handlers
 
@@ -94,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="A news-agency wire: publish once, deliver to every entitled subscriber.",
         lifespan=lifespan,
+        docs_url=None,  # served by web/docs.py from packaged assets
+        redoc_url=None,
     )
     install_problem_handlers(app)
     routers = (
@@ -104,9 +106,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks.router,
         admin.router,
         ops.router,
+        docs.router,
         public.router,
     )  # public last: it owns "/"
     for router in routers:
         app.include_router(router)
+    app.mount(docs.ASSETS_PATH, StaticFiles(directory=docs.ASSETS_DIR), name="api-docs-assets")
     app.mount("/static", StaticFiles(directory=public.STATIC_DIR), name="static")
     return app
