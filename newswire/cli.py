@@ -216,6 +216,62 @@ def cmd_reindex(args: argparse.Namespace) -> None:
     _with_db(args, work)
 
 
+def cmd_follow(args: argparse.Namespace) -> int:
+    """Follow the wire into a hot folder until SIGTERM or Ctrl-C (exit codes in its help)."""
+    from newswire.follow import AgentOptions, follow
+
+    logging.getLogger("newswire.follow").setLevel(logging.WARNING if args.quiet else logging.INFO)
+    options = AgentOptions(
+        url=args.url,
+        key=args.key or os.environ.get("NEWSWIRE_KEY", ""),
+        fmt=args.format,
+        out=Path(args.out),
+        after=args.after,
+        keep_killed=args.keep_killed,
+        renditions=not args.no_renditions,
+        use_stream=not args.feed_only,
+        give_up_after=args.give_up_after,
+        progress_every=args.progress_every,
+    )
+    if not options.key:
+        print("newswire: follow needs --key or $NEWSWIRE_KEY", file=sys.stderr)
+        return 2
+    return follow(options)
+
+
+def _follow_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    from newswire.follow.exits import __doc__ as exits_doc
+
+    follow = sub.add_parser(
+        "follow",
+        parents=[common],
+        help="follow the wire into a folder (subscriber agent)",
+        description="Write every entitled item into a hot folder, resuming where it stopped.",
+        epilog=" ".join((exits_doc or "").split("\n\n", 1)[-1].split()),
+    )
+    follow.add_argument("--url", required=True, help="the server, e.g. https://wire.example")
+    follow.add_argument("--key", default=None, help="subscriber API key (or $NEWSWIRE_KEY)")
+    follow.add_argument("--format", required=True, choices=("newsmlg2", "nitf", "ninjs3", "ninjs2"))
+    follow.add_argument("--out", required=True, metavar="DIR", help="the hot folder")
+    follow.add_argument(
+        "--after", type=int, default=0, metavar="SEQ", help="where a new folder starts (default 0)"
+    )
+    follow.add_argument(
+        "--keep-killed", action="store_true", help="keep earlier files of killed items"
+    )
+    follow.add_argument("--no-renditions", action="store_true", help="do not download media")
+    follow.add_argument("--feed-only", action="store_true", help="poll the feed, never stream")
+    follow.add_argument(
+        "--give-up-after", type=float, default=300.0, metavar="SECONDS",
+        help="exit 4 when the server stays unreachable this long (default 300)",
+    )  # fmt: skip
+    follow.add_argument(
+        "--progress-every", type=int, default=100, metavar="N", help="a log line per N events"
+    )
+    follow.add_argument("--quiet", action="store_true", help="log warnings and errors only")
+    follow.set_defaults(func=cmd_follow)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -296,6 +352,7 @@ def _parser() -> argparse.ArgumentParser:
     k_create = key.add_parser("create", parents=[common], help="create an editor or admin key")
     k_create.add_argument("--role", choices=("editor", "admin"), required=True)
     k_create.set_defaults(func=cmd_key_create)
+    _follow_parser(sub, common)
     return parser
 
 

@@ -1,0 +1,46 @@
+"""Predictable file names in the hot folder, derived from an item's uri and version.
+
+`<slug>_v<version>.<ext>` for a version, `<slug>_v<version>_kill.<ext>` for a kill
+notice and `<slug>_v<version>_<rendition>.<ext>` for a downloaded rendition. The slug
+is the uri with every character outside `A-Za-z0-9.-` replaced by `-` (so it never
+holds `_`): the prefix `<slug>_v` names exactly one item's files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+__all__ = ["belongs_to", "item_file", "kill_file", "rendition_file", "slug"]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+_MAX = 120
+
+
+def slug(uri: str) -> str:
+    """A file-name-safe, deterministic form of the uri (hashed when very long)."""
+    safe = _UNSAFE.sub("-", uri).strip("-.") or "item"
+    if len(safe) > _MAX:
+        digest = hashlib.sha256(uri.encode()).hexdigest()[:12]
+        safe = f"{safe[: _MAX - 13]}-{digest}"
+    return safe
+
+
+def item_file(uri: str, version: int, ext: str) -> str:
+    """The file of one version of an item."""
+    return f"{slug(uri)}_v{version}.{ext}"
+
+
+def kill_file(uri: str, version: int, ext: str) -> str:
+    """The kill notice of an item (the kill is its own, last version)."""
+    return f"{slug(uri)}_v{version}_kill.{ext}"
+
+
+def rendition_file(uri: str, version: int, name: str, ext: str) -> str:
+    """A downloaded rendition (picture, video ...) of one version."""
+    return f"{slug(uri)}_v{version}_{_UNSAFE.sub('-', name)}.{ext}"
+
+
+def belongs_to(filename: str, uri: str) -> bool:
+    """Whether a file in the folder is one of the item's files."""
+    return filename.startswith(f"{slug(uri)}_v")
