@@ -36,6 +36,33 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
         "60",
         "longest long-poll wait in seconds a feed request may ask for",
     ),
+    "media_max_bytes": (
+        "NEWSWIRE_MEDIA_MAX_BYTES",
+        str(500 * 1024 * 1024),
+        "largest picture or video upload in bytes; a larger one is refused with 413",
+    ),
+    "media_max_pixels": (
+        "NEWSWIRE_MEDIA_MAX_PIXELS",
+        "100000000",
+        "most pixels a picture (or video frame) may have; checked before decoding",
+    ),
+    "media_video_seconds": (
+        "NEWSWIRE_MEDIA_VIDEO_SECONDS",
+        "600",
+        "time limit in seconds for each ffmpeg run that makes a video rendition",
+    ),
+    "download_secret": (
+        "NEWSWIRE_DOWNLOAD_SECRET",
+        "",
+        "key for signed download links; empty: a random one kept in data_dir (set it"
+        " to the same value on every node)",
+    ),
+    "public_url": (
+        "NEWSWIRE_PUBLIC_URL",
+        "",
+        "this wire's base URL in rendition links (https://wire.example.com); empty: the"
+        " URL the upload request came to",
+    ),
 }
 
 
@@ -49,6 +76,11 @@ class Settings:
     uri_prefix: str
     pool_size: int
     feed_max_wait: int
+    media_max_bytes: int
+    media_max_pixels: int
+    media_video_seconds: int
+    download_secret: str
+    public_url: str
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:

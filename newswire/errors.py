@@ -7,6 +7,7 @@ __all__ = [
     "Invalid",
     "NewswireError",
     "NotFound",
+    "TooLarge",
     "Unauthorized",
     "Unavailable",
 ]
@@ -38,6 +39,13 @@ class Gone(NewswireError):
 
     status = 410
     title = "Gone"
+
+
+class TooLarge(NewswireError):
+    """The request body (an upload) is larger than the server accepts."""
+
+    status = 413
+    title = "Content too large"
 
 
 class Unauthorized(NewswireError):

@@ -16,9 +16,27 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from newswire.model import Event, EventKind, Item, ItemState, Plan, Text, Viewer, ViewerKind
+from newswire.model import (
+    Association,
+    Event,
+    EventKind,
+    Item,
+    ItemState,
+    Plan,
+    Text,
+    Viewer,
+    ViewerKind,
+)
 
-__all__ = ["KILL_HEADLINE", "View", "decide", "decide_event", "entitled", "render"]
+__all__ = [
+    "KILL_HEADLINE",
+    "View",
+    "decide",
+    "decide_event",
+    "entitled",
+    "render",
+    "rendition_visible",
+]
 
 KILL_HEADLINE = "KILL: story withdrawn, do not use"
 _SUMMARY_RENDITIONS = frozenset({"thumbnail", "preview"})
@@ -82,8 +100,39 @@ def render(state: ItemState, view: View, viewer: Viewer) -> Item:
     if view is View.KILL_NOTICE:
         return _kill_notice(state)
     if view is View.FULL:
-        return state.item.model_copy(update={"representation_type": "full"})
+        update: dict[str, object] = {"representation_type": "full"}
+        if viewer.plan is not None and state.item.associations:
+            kept = [a for a in state.item.associations if _covers(viewer.plan, a)]
+            update["associations"] = kept or None
+        return state.item.model_copy(update=update)
     return _summary(state.item, public=viewer.kind is ViewerKind.PUBLIC)
+
+
+def rendition_visible(viewer: Viewer, view: View, name: str) -> bool:
+    """Whether a viewer who sees a media item in `view` may download the named rendition.
+
+    Full view: every rendition. Summary view (summary-depth plans): the thumbnail and
+    the preview, the renditions the summary rendering lists. The public: only the
+    watermarked preview. A kill notice: none.
+    """
+    if view is View.FULL:
+        return True
+    if view is not View.SUMMARY:
+        return False
+    if viewer.kind is ViewerKind.PUBLIC:
+        return name == "preview"
+    return name in _SUMMARY_RENDITIONS
+
+
+def _covers(plan: Plan, association: Association) -> bool:
+    """Whether the plan covers an associated item, by the type and language it declares.
+
+    The associated item's own products are checked when it is fetched or downloaded.
+    """
+    if (association.type or "text") not in plan.types:
+        return False
+    language = association.language
+    return not plan.languages or language is None or language in plan.languages
 
 
 def _depth(plan: Plan) -> View:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -96,8 +97,13 @@ async def publish_item(
     *,
     uri_prefix: str = "urn:newswire:",
     source_version: int | None = None,
+    also: Callable[[Conn], Awaitable[None]] | None = None,
 ) -> Published:
-    """Publish a new item as version 1; held back while its embargo is in the future."""
+    """Publish a new item as version 1; held back while its embargo is in the future.
+
+    `also` runs inside the publishing transaction, before the wire-log append (media
+    renditions are recorded this way, so an item never goes out without them).
+    """
     products = sorted(set(products))
     check_version(item, products)
     now = datetime.now(UTC)
@@ -124,6 +130,8 @@ async def publish_item(
         if cur.rowcount == 0:
             raise Conflict(f"item {uri!r} exists already; send a new version with PUT")
         await _insert_version(conn, stored, 1, products, None)
+        if also is not None:
+            await also(conn)
         seq = await append_event(conn, EventKind.PUBLISH, stored, 1, products, embargoed)
     return Published(uri, 1, seq)
 

@@ -22,7 +22,7 @@ from newswire.enrich.pipeline import warm_up
 from newswire.search import index_dir
 from newswire.search.follower import run_search_follower
 from newswire.store.database import Database, migrate
-from newswire.web import admin, desk, docs, ops, public, search, stream, webhooks, wire
+from newswire.web import admin, desk, docs, media, ops, public, search, stream, webhooks, wire
 from newswire.web.context import Context
 from newswire.web.problems import install_problem_handlers
 
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     routers = (
         desk.router,
+        media.router,  # before wire.router: its /v1/items/{uri:path} would take renditions
         wire.router,
         stream.router,
         search.router,

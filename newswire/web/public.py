@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from newswire.errors import Gone, NewswireError, NotFound
 from newswire.model import Product
 from newswire.store import items
 from newswire.web.context import context
+from newswire.web.media import public_picture
 from newswire.web.public_feeds import atom_feed, news_sitemap
 from newswire.web.public_reader import Rendered, public_viewer, shown, site_of, visible
 from newswire.web.public_views import language_name, news_article, text_direction
@@ -193,7 +195,8 @@ async def story_page(uri: str, request: Request) -> Response:
             raise NotFound("no such story")
     except (NotFound, Gone) as err:
         return _error_page(request, err)
-    story = found
+    lead = await public_picture(ctx, viewer, state)  # only ever the watermarked preview
+    story = found if lead is None else replace(found, picture=lead)
 
     async def make() -> Rendered:
         base = _base(request)
@@ -207,7 +210,7 @@ async def story_page(uri: str, request: Request) -> Response:
             canonical_path=story.path,
         )
 
-    key = ("story", uri, str(state.version), _base(request))
+    key = ("story", uri, str(state.version), _base(request), lead or "")
     rendered = await site.pages.get(key, None, make)
     return Response(rendered.body, 200, _REVALIDATE, rendered.media_type)
 

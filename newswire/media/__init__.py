@@ -1,0 +1,1 @@
+"""Pictures, video and graphics: the blob store, type sniffing, renditions, download links."""
