@@ -14,6 +14,8 @@ from starlette.types import Receive, Scope, Send
 
 from newswire import __version__
 from newswire.config import Settings
+from newswire.delivery.alert_webhooks import run_alert_webhooks
+from newswire.delivery.alerts import AlertMatcher
 from newswire.delivery.embargo import run_embargo_scheduler
 from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
@@ -22,7 +24,19 @@ from newswire.enrich.pipeline import warm_up
 from newswire.search import index_dir
 from newswire.search.follower import run_search_follower
 from newswire.store.database import Database, migrate
-from newswire.web import admin, desk, docs, media, ops, public, search, stream, webhooks, wire
+from newswire.web import (
+    admin,
+    alerts,
+    desk,
+    docs,
+    media,
+    ops,
+    public,
+    search,
+    stream,
+    webhooks,
+    wire,
+)
 from newswire.web.context import Context
 from newswire.web.problems import install_problem_handlers
 
@@ -72,6 +86,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 name="search-follower",
             ),
         ]
+        matcher = AlertMatcher(db, notifier, hub)  # alerts: percolation per process
+        tasks.append(asyncio.create_task(matcher.run(), name="alert-matcher"))
+        tasks.append(
+            asyncio.create_task(run_alert_webhooks(db, matcher.matched), name="alert-webhooks")
+        )
         # The enrichment models load once per process (about a second): not on a publish.
         tasks.append(asyncio.create_task(asyncio.to_thread(warm_up), name="enrich-warm-up"))
         # Long-lived start-up objects leave the collector's view, and collections run
@@ -105,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stream.router,
         search.router,
         webhooks.router,
+        alerts.router,
         admin.router,
         ops.router,
         docs.router,

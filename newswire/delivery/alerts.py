@@ -1,0 +1,259 @@
+"""The alert matcher: every released version against every saved search, by percolation.
+
+Each process runs one matcher. It holds the alerts in a `Percolator` (loaded at
+start, refreshed by NOTIFY on `newswire_alerts` and by a look for new ids before
+each page of the log), follows the wire log, and for each publish, update,
+correction or release evaluates only the candidate alerts of that version. A
+candidate fires when its subscriber's plan shows the version now (`gate.decide_event`:
+entitlement, embargo, delay) and its query matches what that view shows (a summary
+plan never matches body-only words). A match is recorded once per (alert, seq)
+whichever node gets there first, and written as an `alert` event to this process's
+stream connections of the subscriber; the webhook channel is drained by
+`alert_webhooks`, the portal lists the recorded matches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import psycopg
+
+from newswire import gate
+from newswire.delivery.fanout import Hub
+from newswire.delivery.notifier import WireNotifier
+from newswire.delivery.sse import chunked
+from newswire.errors import Invalid, Unavailable
+from newswire.model import EventKind, ItemState, Plan, Viewer, ViewerKind
+from newswire.search.alerts import Percolator, SavedQuery, scope_for
+from newswire.search.alerts_match import doc_terms
+from newswire.search.filters import Filters
+from newswire.search.query import parse
+from newswire.store import alerts as store
+from newswire.store.database import Database
+from newswire.store.events import Entry, read_events
+
+__all__ = ["AlertMatcher", "alert_frame", "filters_from_json", "saved_query"]
+
+log = logging.getLogger(__name__)
+PAGE = 500
+RELOAD_EVERY = 300.0  # seconds: a full reload heals anything a lost NOTIFY missed
+_MATCHED = (EventKind.PUBLISH, EventKind.UPDATE, EventKind.CORRECTION, EventKind.RELEASE)
+_FILTER_LISTS = (
+    "products",
+    "languages",
+    "types",
+    "urgency",
+    "person",
+    "organisation",
+    "place",
+    "topic",
+)
+
+
+def filters_from_json(data: dict[str, object]) -> Filters:
+    """An alert's stored filters (lists of strings under `Filters`' names)."""
+    values: dict[str, list[str]] = {}
+    for name in _FILTER_LISTS:
+        raw = data.get(name) or []
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise Invalid(f"filters.{name}: a list of strings")
+        values[name] = [v for v in raw if v]
+    return Filters(**values)  # type: ignore[arg-type]
+
+
+def saved_query(alert: store.Alert) -> SavedQuery | None:
+    """The percolator's form of a stored alert (None if its query holds no words)."""
+    node = parse(alert.query)
+    if node is None:
+        return None
+    return SavedQuery(
+        id=alert.id,
+        subscriber_id=alert.subscriber_id,
+        name=alert.name,
+        node=node,
+        filters=filters_from_json(alert.filters),
+        created_at=alert.created_at,
+        channels=frozenset(alert.channels),
+    )
+
+
+def alert_frame(data: dict[str, object]) -> bytes:
+    """An SSE `alert` event. No `id:` line: it must not move the client's resume point."""
+    return f"event: alert\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+def _headline(state: ItemState, view: gate.View, viewer: Viewer) -> str:
+    item = gate.render(state, view, viewer)
+    return " ".join(t.value for t in item.headlines or []) or (item.title or "")
+
+
+class AlertMatcher:
+    """This process's percolator, following the wire log."""
+
+    def __init__(self, db: Database, notifier: WireNotifier, hub: Hub | None = None) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.hub = hub
+        self.percolator = Percolator()
+        self.loaded = asyncio.Event()
+        self.matched = asyncio.Event()  # set after each recorded batch: wakes the webhook sender
+        self._max_id = 0
+
+    def _add(self, alerts: list[store.Alert]) -> None:
+        for alert in alerts:
+            self._max_id = max(self._max_id, alert.id)
+            try:
+                query = saved_query(alert)
+            except Invalid as err:  # stored before a parser change: skipped, said loudly
+                log.warning("alert %d is not matched: %s", alert.id, err)
+                continue
+            if query is not None:
+                self.percolator.add(query)
+
+    async def reload(self) -> None:
+        """Load every alert afresh."""
+        alerts = await store.all_alerts(self.db)
+        self.percolator.replace_all([])
+        self._add(alerts)
+        self.loaded.set()
+
+    async def take_new(self) -> None:
+        """Add alerts created since the last look."""
+        self._add(await store.alerts_after(self.db, self._max_id))
+
+    def note(self, payload: str) -> None:
+        """Apply one NOTIFY payload: `-ID` forgets an alert (`+ID` is read by `take_new`)."""
+        if payload.startswith("-") and payload[1:].isdigit():
+            self.percolator.remove(int(payload[1:]))
+
+    async def listen(self) -> None:
+        """Follow alert changes until cancelled; reload after every (re)connection."""
+        while True:
+            try:
+                conn = await psycopg.AsyncConnection.connect(self.db.url, autocommit=True)
+                async with conn:
+                    await conn.execute(f"LISTEN {store.ALERT_CHANNEL}")
+                    await self.reload()
+                    async for note in conn.notifies():
+                        self.note(note.payload)
+                        if note.payload.startswith("+"):
+                            await self.take_new()
+            except asyncio.CancelledError:
+                raise
+            except (psycopg.Error, OSError, Unavailable) as err:
+                log.warning("alert listener lost the database (%s); reconnecting", err)
+                await asyncio.sleep(1.0)
+
+    async def run(self) -> None:
+        """Listen for alert changes and match the wire log until cancelled."""
+        listener = asyncio.create_task(self.listen(), name="alert-listener")
+        try:
+            await self.loaded.wait()
+            await self.follow()
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+
+    async def follow(self) -> None:
+        """Match each new page of the log, and keep the shared cursor moving."""
+        cursor = await store.matcher_cursor(self.db)
+        last_reload = asyncio.get_running_loop().time()
+        while True:
+            try:
+                page = await read_events(self.db, cursor, PAGE, datetime.now(UTC))
+                if page.entries:
+                    await self.take_new()
+                    await self.deliver(page.entries)
+                if page.next != cursor:
+                    cursor = page.next
+                    await store.advance_cursor(self.db, cursor)
+                if asyncio.get_running_loop().time() - last_reload > RELOAD_EVERY:
+                    last_reload = asyncio.get_running_loop().time()
+                    await self.reload()
+            except (Unavailable, psycopg.Error) as err:
+                log.warning("alert matcher waiting for the database: %s", err)
+                await asyncio.sleep(1.0)
+                continue
+            if len(page.entries) < PAGE and self.notifier.latest <= cursor:
+                await self.notifier.wait(1.0)
+
+    async def deliver(self, entries: list[Entry]) -> list[store.NewMatch]:
+        """Match entries, record the matches and push them to streams; returns them."""
+        found, frames = await self.match(entries)
+        if not found:
+            return found
+        await store.record_matches(self.db, found)
+        self.matched.set()
+        if frames and self.hub is not None:
+            await self._push(frames)
+        return found
+
+    async def match(
+        self, entries: list[Entry]
+    ) -> tuple[list[store.NewMatch], dict[int, list[bytes]]]:
+        """The matches of these entries, and the stream frames per subscriber."""
+        found: list[store.NewMatch] = []
+        frames: dict[int, list[bytes]] = defaultdict(list)
+        plans: dict[int, Plan] = {}
+        now = datetime.now(UTC)
+        for entry in entries:
+            event, state = entry.event, entry.state
+            if event.kind not in _MATCHED or event.embargoed or state.killed:
+                continue  # embargoed versions are matched by their release event
+            if state.released_at is None or state.item.pub_status == "withheld":
+                continue
+            doc = doc_terms(state)
+            candidates = [
+                q
+                for q in self.percolator.candidates(doc)
+                if q.created_at <= event.created_at  # a new alert does not look back
+            ]
+            missing = sorted({q.subscriber_id for q in candidates} - plans.keys())
+            if missing:
+                plans |= await store.subscriber_plans(self.db, missing)
+            for query in candidates:
+                plan = plans.get(query.subscriber_id)
+                if plan is None:
+                    continue
+                viewer = Viewer(ViewerKind.SUBSCRIBER, plan=plan)
+                view = gate.decide_event(viewer, event, state, now)
+                if view not in (gate.View.FULL, gate.View.SUMMARY):
+                    continue
+                scope = scope_for(query, plan.languages, view is gate.View.FULL, plan.products)
+                if not Percolator.matches(query, doc, scope):
+                    continue
+                headline = _headline(state, view, viewer)
+                found.append(
+                    store.NewMatch(
+                        query.id, event.seq, event.uri, headline, "webhook" in query.channels
+                    )
+                )
+                if "stream" in query.channels:
+                    data = {
+                        "alert_id": query.id,
+                        "name": query.name,
+                        "seq": event.seq,
+                        "uri": event.uri,
+                        "headline": headline,
+                    }
+                    frames[query.subscriber_id].append(alert_frame(data))
+        return found, frames
+
+    async def _push(self, frames: dict[int, list[bytes]]) -> None:
+        """Write alert frames to this process's stream connections of each subscriber."""
+        assert self.hub is not None
+        keys = await store.live_keys(self.db, sorted(frames))
+        for lane in list(self.hub.lanes.values()):
+            for group in list(lane.groups.values()):
+                for conn in list(group.connections):
+                    subscriber = keys.get(conn.key_id)
+                    if subscriber is None:
+                        continue
+                    for plain in frames[subscriber]:
+                        conn.write(plain, chunked(plain))
