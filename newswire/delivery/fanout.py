@@ -318,7 +318,8 @@ class Hub:
         ]
         if not conns:
             return
-        revoked = await revoked_keys(self.db, sorted({c.key_id for c in conns}))
+        # Key id 0 marks a stream opened by a page session (the portal), not by a key.
+        revoked = await revoked_keys(self.db, sorted({c.key_id for c in conns if c.key_id}))
         if not revoked:
             return
         frame = error_frame("Unauthorized", "the API key was revoked; the stream is closed", 401)

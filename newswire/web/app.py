@@ -38,6 +38,7 @@ from newswire.web import (
     wire,
 )
 from newswire.web.context import Context
+from newswire.web.pages import admin_pages, desk_pages, login, portal
 from newswire.web.problems import install_problem_handlers
 
 __all__ = ["NewswireApp", "create_app"]
@@ -128,6 +129,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin.router,
         ops.router,
         docs.router,
+        login.router,
+        portal.router,
+        desk_pages.router,
+        admin_pages.router,
         public.router,
     )  # public last: it owns "/"
     for router in routers:

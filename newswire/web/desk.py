@@ -7,14 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from newswire.enrich.pipeline import enriched
 from newswire.errors import Invalid
-from newswire.formats.ninjs_rules import check_item
 from newswire.ingest import ingest_document
 from newswire.model import Item
-from newswire.store import items
 from newswire.web.auth import Editor
 from newswire.web.context import Context, context
+from newswire.web.desk_actions import kill_story, publish_story, update_story
 from newswire.web.paths import checked_uri
 
 __all__ = ["router"]
@@ -68,27 +66,21 @@ class Published(BaseModel):
 @router.post("/items", status_code=201, response_model=Published)
 async def publish(body: PublishRequest, ctx: Ctx, _: Editor) -> Published:
     """Publish a new item; one with a future `embargoedUntil` is held until then."""
-    check_item(body.item.to_ninjs(), "item.")
-    done = await items.publish_item(
-        ctx.db, await enriched(body.item), body.products, uri_prefix=ctx.settings.uri_prefix
-    )
+    done = await publish_story(ctx.db, body.item, body.products, ctx.settings.uri_prefix)
     return Published(uri=done.uri, version=done.version, seq=done.seq)
 
 
 @router.put("/items/{uri:path}", response_model=Published)
 async def update(uri: str, body: UpdateRequest, ctx: Ctx, _: Editor) -> Published:
     """A new version of an item, signalled to subscribers as an update or a correction."""
-    check_item(body.item.to_ninjs(), "item.")
-    done = await items.update_item(
-        ctx.db, checked_uri(uri), await enriched(body.item), body.products, body.signal
-    )
+    done = await update_story(ctx.db, checked_uri(uri), body.item, body.products, body.signal)
     return Published(uri=done.uri, version=done.version, seq=done.seq)
 
 
 @router.post("/items/{uri:path}/kill", response_model=Published)
 async def kill(uri: str, body: KillRequest, ctx: Ctx, _: Editor) -> Published:
     """Kill an item everywhere; everyone who could have received it gets a kill notice."""
-    done = await items.kill_item(ctx.db, checked_uri(uri), body.reason)
+    done = await kill_story(ctx.db, checked_uri(uri), body.reason)
     return Published(uri=done.uri, version=done.version, seq=done.seq)
 
 

@@ -27,7 +27,7 @@ from newswire.web.auth import Subscriber, authenticate, bearer_key, viewer_of
 from newswire.web.context import Context, context
 from newswire.web.problems import problem
 
-__all__ = ["PATH", "RAW_SEND", "router", "serve_stream"]
+__all__ = ["PATH", "RAW_SEND", "router", "serve_stream", "stream_response"]
 
 router = APIRouter(tags=["wire"])
 Ctx = Annotated[Context, Depends(context)]
@@ -137,6 +137,11 @@ class _StreamResponse(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await run_stream(self.hub, self.request, scope, receive, send)
+
+
+def stream_response(hub: Hub, owner: KeyOwner, params: dict[str, str | None]) -> Response:
+    """A stream for an owner found some other way than a key (the portal's session)."""
+    return _StreamResponse(hub, prepare_stream(hub, owner, params))
 
 
 @router.get(
