@@ -6,6 +6,7 @@ small file that expands to billions of pixels (a decompression bomb) costs nothi
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from pathlib import Path
 
@@ -39,7 +40,11 @@ def _open(path: Path, max_pixels: int) -> ImageFile.ImageFile:
         raise Invalid(f"file: too many pixels to decode safely ({err})") from err
     except (OSError, SyntaxError, ValueError) as err:
         raise Invalid(f"file: not a readable picture ({err})") from err
-    check_pixels(image.size, max_pixels)
+    try:
+        check_pixels(image.size, max_pixels)
+    except Invalid:
+        image.close()
+        raise
     return image
 
 
@@ -61,11 +66,9 @@ def _text(value: object) -> str:
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     text = str(value or "")
-    try:
+    with contextlib.suppress(UnicodeError):
         # EXIF text is read as Latin-1, but cameras and editors write UTF-8 into it.
         text = text.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        pass
     return text.replace("\x00", "").strip()
 
 

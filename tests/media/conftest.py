@@ -49,7 +49,7 @@ def picture(
     for x in range(0, width, 8):
         draw.line((x, 0, x, height), fill=(x * 255 // width, 90, 200 - x * 150 // width), width=8)
     draw.ellipse((width // 4, height // 4, width * 3 // 4, height * 3 // 4), fill=(240, 200, 40))
-    draw.rectangle((20, 20, width // 3, height // 5), fill=(20, 120, 60))
+    draw.rectangle((width // 50, height // 50, width // 3, height // 5), fill=(20, 120, 60))
     out = io.BytesIO()
     extra: dict[str, Any] = {}
     if exif:
