@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: .venv demo test lint bench clean chromium
+.PHONY: .venv demo test lint bench clean chromium ffmpeg
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,16 @@ chromium:
 	  echo "chromium could not be installed: browser tests will be skipped"; \
 	else echo "chromium not found: browser tests will be skipped (apt-get install chromium)"; fi
 
+# The video tests run the system ffmpeg: installed the same way, skipped when missing.
+ffmpeg:
+	@command -v ffmpeg >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg) || \
+	  echo "ffmpeg could not be installed: video tests will be skipped"; \
+	else echo "ffmpeg not found: video tests will be skipped (apt-get install ffmpeg)"; fi
+
 # Lint, type-check and run the whole suite against a real PostgreSQL and a real Chromium.
-test: lint chromium
+test: lint chromium ffmpeg
 	$(BIN)/python -m pytest
 
 # Benchmarks: print numbers and save JSON in bench/results/.
