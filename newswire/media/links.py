@@ -40,7 +40,7 @@ def check_link(
 ) -> None:
     """`Forbidden` when the signature does not match or the link has expired."""
     expected = signature(secret, key_id, uri, name, expires)
-    if not hmac.compare_digest(expected, sig.lower()):
+    if not hmac.compare_digest(expected.encode(), sig.lower().encode("utf-8", "replace")):
         raise Forbidden("the download link's signature does not match; ask for a new link")
     if expires < now:
         raise Forbidden("the download link has expired; ask for a new link")

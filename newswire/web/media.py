@@ -9,6 +9,7 @@ answers 410 on every rendition. Each subscriber download is counted as usage.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import time
@@ -44,6 +45,7 @@ __all__ = ["PUBLIC_PREVIEW", "blob_store", "public_preview_path", "router"]
 router = APIRouter(tags=["media"])
 Ctx = Annotated[Context, Depends(context)]
 PUBLIC_PREVIEW = "/media/preview/"
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "video/mp4": "mp4"}
 _MULTIPART = {
     "requestBody": {
@@ -136,6 +138,8 @@ async def _allowed(
     ctx: Context, viewer: Viewer, uri: str, name: str
 ) -> tuple[ItemState, StoredRendition]:
     """The item and rendition when the gate lets the viewer have it; 404, or 410 if killed."""
+    if not _NAME.match(name):
+        raise NotFound(f"no rendition {name!r}: names are lower-case words such as 'web'")
     try:
         state = await items.item_state(ctx.db, uri)
     except NotFound:
