@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from newswire.cli_media import add_media_parser
 from newswire.config import Settings
 from newswire.errors import NewswireError
 from newswire.model import DEFAULT_TYPES, Plan, Product
@@ -353,6 +354,7 @@ def _parser() -> argparse.ArgumentParser:
     k_create.add_argument("--role", choices=("editor", "admin"), required=True)
     k_create.set_defaults(func=cmd_key_create)
     _follow_parser(sub, common)
+    add_media_parser(sub, common)
     return parser
 
 

@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 from newswire.errors import Invalid
 
-__all__ = ["Sniffed", "check_claim", "sniff"]
+__all__ = ["Sniffed", "check_claim", "claims_media", "sniff"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,11 @@ def sniff(head: bytes) -> Sniffed | None:
     if len(head) > 188 and head[0] == 0x47 and head[188] == 0x47:
         return _MPEG_TS
     return None
+
+
+def claims_media(filename: str) -> bool:
+    """Whether a file name's extension claims a picture or video."""
+    return PurePath(filename).suffix.lower() in _EXTENSIONS
 
 
 def _describe(head: bytes) -> str:

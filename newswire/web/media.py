@@ -29,6 +29,7 @@ from newswire.errors import Gone, NotFound, Unauthorized
 from newswire.media.blobs import FileBlobStore
 from newswire.media.links import check_link, sign_link
 from newswire.media.renditions import MediaLimits
+from newswire.media_publish import publish_media
 from newswire.model import ItemState, Viewer
 from newswire.store import items
 from newswire.store.keys import KeyOwner
@@ -36,7 +37,7 @@ from newswire.store.media import StoredRendition, key_owner_by_id, rendition
 from newswire.store.usage import record_usage
 from newswire.web.auth import Editor, Subscriber, authenticate, bearer_key, viewer_of
 from newswire.web.context import Context, context
-from newswire.web.media_upload import publish_media, read_upload
+from newswire.web.media_upload import read_upload
 from newswire.web.paths import checked_uri
 from newswire.web.public_reader import public_viewer, site_of
 
