@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newswire.cli_media import add_media_parser
+from newswire.cli_users import add_user_parser
 from newswire.config import Settings
 from newswire.errors import NewswireError
 from newswire.model import DEFAULT_TYPES, Plan, Product
@@ -355,6 +356,7 @@ def _parser() -> argparse.ArgumentParser:
     k_create.set_defaults(func=cmd_key_create)
     _follow_parser(sub, common)
     add_media_parser(sub, common)
+    add_user_parser(sub, common)
     return parser
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import secrets
 import shutil
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -11,10 +13,11 @@ from typing import Any
 
 from newswire.enrich.pipeline import enriched
 from newswire.errors import Conflict
-from newswire.model import Item, Plan, Product
+from newswire.model import Item, Plan, Product, Role
 from newswire.store import keys, plans, products, subscribers
 from newswire.store.database import Database
 from newswire.store.items import kill_item, publish_item, update_item
+from newswire.store.users import create_user
 
 __all__ = ["DEMO_PLANS", "DEMO_PRODUCTS", "DEMO_SUBSCRIBERS", "prepare_demo_dir", "seed_demo"]
 
@@ -92,19 +95,32 @@ async def _publish_stories(db: Database) -> dict[str, int]:
     return counts
 
 
+async def _login(
+    db: Database, username: str, role: Role, subscriber_id: int | None, what: str
+) -> str:
+    """A page login with a fresh random password; the line that prints it."""
+    password = secrets.token_urlsafe(9)
+    await create_user(db, username, password, role, subscriber_id)
+    return f"  login {username:<18} password {password:<14} ({what})"
+
+
 async def seed_demo(db: Database, base_url: str) -> str:
     """Fill an empty database with the demo; returns the text to print (URLs and keys)."""
     for product in DEMO_PRODUCTS:
         await products.create_product(db, product)
     for plan in DEMO_PLANS:
         await plans.create_plan(db, plan)
-    lines = []
+    lines, logins = [], []
     for name, plan_slug in DEMO_SUBSCRIBERS:
         made = await subscribers.create_subscriber(db, name, plan_slug)
         _, key = await keys.create_key(db, "subscriber", made.id)
         lines.append(f"  subscriber {name:<18} plan {plan_slug:<20} key {key}")
+        username = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        logins.append(await _login(db, username, "subscriber", made.id, f"portal of {name}"))
     _, editor = await keys.create_key(db, "editor")
     _, admin = await keys.create_key(db, "admin")
+    logins.append(await _login(db, "editor", "editor", None, "the desk"))
+    logins.append(await _login(db, "admin", "admin", None, "the admin pages"))
     counts = await _publish_stories(db)
     return "\n".join(
         [
@@ -118,6 +134,10 @@ async def seed_demo(db: Database, base_url: str) -> str:
             f"  API docs      {base_url}/docs",
             f"  subscriber feed {base_url}/v1/feed  (Authorization: Bearer <subscriber key>)",
             f"  health        {base_url}/healthz",
+            f"  portal        {base_url}/portal   desk {base_url}/desk   admin {base_url}/admin",
+            f"  sign in at    {base_url}/login",
+            "",
+            *logins,
             "",
             *lines,
             f"  editor key    {editor}",
