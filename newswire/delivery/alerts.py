@@ -186,12 +186,11 @@ class AlertMatcher:
     async def deliver(self, entries: list[Entry]) -> list[store.NewMatch]:
         """Match entries, record the matches and push them to streams; returns them."""
         found, frames = await self.match(entries)
-        if not found:
-            return found
-        await store.record_matches(self.db, found)
-        self.matched.set()
         if frames and self.hub is not None:
-            await self._push(frames)
+            await self._push(frames)  # first: a live client should not wait for the insert
+        if found:
+            await store.record_matches(self.db, found)
+            self.matched.set()
         return found
 
     async def match(
