@@ -11,6 +11,8 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
+import psycopg
+
 from newswire.errors import Unavailable
 from newswire.store.database import Database
 from newswire.store.items import next_embargo, release_due
@@ -32,8 +34,13 @@ async def run_embargo_scheduler(db: Database) -> None:
                 log.info("released %d embargoed items", len(released))
                 continue
             due = await next_embargo(db)
-        except Unavailable as err:
+        except (Unavailable, psycopg.Error) as err:
             log.warning("embargo scheduler waiting for the database: %s", err)
+            await asyncio.sleep(1.0)
+            continue
+        except Exception:
+            # Loud, and the scheduler lives on: a due release must never wait for a restart.
+            log.exception("embargo scheduler step failed; trying again in 1 s")
             await asyncio.sleep(1.0)
             continue
         pause = MAX_SLEEP

@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 
 from newswire.delivery.notifier import WireNotifier
+from newswire.errors import Unavailable
 from newswire.model import EventKind
 from newswire.search.index import (
     IndexWriter,
@@ -96,6 +97,6 @@ async def run_search_follower(db: Database, notifier: WireNotifier, index_dir: P
             raise
         except WriterBusy:
             await asyncio.sleep(_BUSY_RETRY)
-        except (psycopg.Error, OSError, ValueError) as err:
+        except (Unavailable, psycopg.Error, OSError, ValueError) as err:
             log.warning("search follower paused (%s); retrying", err)
             await asyncio.sleep(1.0)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
-__all__ = ["Got", "ResumingReader"]
+__all__ = ["Got", "ResumingReader", "feed"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,17 @@ class ResumingReader:
     def close(self) -> None:
         self.stop.set()
         self._thread.join(5)
+
+
+def feed(client: httpx.Client) -> list[dict[str, Any]]:
+    """Every feed entry the client may see, page by page until the cursor stops."""
+    entries: list[dict[str, Any]] = []
+    after = 0
+    while True:
+        r = client.get("/v1/feed", params={"after": after, "limit": 500})
+        assert r.status_code == 200, r.text
+        page = r.json()
+        entries += page["entries"]
+        if int(page["next"]) == after:
+            return entries
+        after = int(page["next"])

@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psutil
@@ -23,7 +22,7 @@ import pytest
 
 from tests.conftest import story
 from tests.delivery.conftest import Receiver, wait_until
-from tests.ops.support import ResumingReader
+from tests.ops.support import ResumingReader, feed
 from tests.test_cli import Serve, last_word, newswire
 
 EMBARGO_AFTER_KILL = 15.0  # seconds from the crash to the embargo's time
@@ -33,22 +32,8 @@ def _postmaster_pid(data: Path) -> int:
     return int((data / "postgres" / "postmaster.pid").read_text().split("\n", 1)[0])
 
 
-def _feed(client: httpx.Client) -> list[dict[str, Any]]:
-    """Every feed entry the client may see, page by page."""
-    entries: list[dict[str, Any]] = []
-    after = 0
-    while True:
-        r = client.get("/v1/feed", params={"after": after, "limit": 500})
-        assert r.status_code == 200, r.text
-        body = r.json()
-        entries += body["entries"]
-        if not body["entries"]:
-            return entries
-        after = int(body["next"])
-
-
 def _feed_seqs(client: httpx.Client) -> list[int]:
-    return [e["seq"] for e in _feed(client)]
+    return [e["seq"] for e in feed(client)]
 
 
 class Publishers:
@@ -93,8 +78,8 @@ class Publishers:
 
 
 @pytest.fixture
-def node(tmp_path: Path) -> Iterator[Serve]:
-    server = Serve(tmp_path / "data")
+def node(pg_home: Path) -> Iterator[Serve]:
+    server = Serve(pg_home / "data")
     server.start()
     yield server
     server.close()
@@ -184,7 +169,7 @@ def test_sigkill_mid_flight_loses_nothing(node: Serve, postgres_too: bool) -> No
 
 
 def _released(client: httpx.Client) -> list[str]:
-    return [e["item"]["uri"] for e in _feed(client) if e["event"] == "release"]
+    return [e["item"]["uri"] for e in feed(client) if e["event"] == "release"]
 
 
 def _gone(pid: int) -> bool:
