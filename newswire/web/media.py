@@ -37,15 +37,15 @@ from newswire.store.media import StoredRendition, key_owner_by_id, rendition
 from newswire.store.usage import record_usage
 from newswire.web.auth import Editor, Subscriber, authenticate, bearer_key, viewer_of
 from newswire.web.context import Context, context
+from newswire.web.media_public import PUBLIC_PREVIEW, public_preview_path
 from newswire.web.media_upload import read_upload
 from newswire.web.paths import checked_uri
 from newswire.web.public_reader import public_viewer, site_of
 
-__all__ = ["PUBLIC_PREVIEW", "blob_store", "public_preview_path", "router"]
+__all__ = ["blob_store", "public_picture", "router"]
 
 router = APIRouter(tags=["media"])
 Ctx = Annotated[Context, Depends(context)]
-PUBLIC_PREVIEW = "/media/preview/"
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "video/mp4": "mp4"}
 _MULTIPART = {
@@ -244,11 +244,6 @@ async def download(
     if owner.subscriber_id is not None and response.status_code == 200:
         await record_usage(ctx.db, owner.subscriber_id, "download")
     return response
-
-
-def public_preview_path(uri: str) -> str:
-    """The public URL path of a public picture's watermarked preview."""
-    return PUBLIC_PREVIEW + quote(uri, safe="")
 
 
 @router.get(PUBLIC_PREVIEW + "{uri:path}", include_in_schema=False)

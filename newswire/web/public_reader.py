@@ -16,6 +16,7 @@ from newswire import gate
 from newswire.model import ItemState, Product, Viewer, ViewerKind
 from newswire.store.public import public_candidates, public_products
 from newswire.web.context import Context
+from newswire.web.media_public import public_media_story
 from newswire.web.public_cache import TtlCache
 from newswire.web.public_views import Story, story_of
 
@@ -67,7 +68,8 @@ def shown(viewer: Viewer, state: ItemState, now: datetime) -> Story | None:
     view = gate.decide(viewer, state, now)
     if view is not gate.View.SUMMARY:
         return None
-    return story_of(gate.render(state, view, viewer), state, viewer.public_products)
+    story = story_of(gate.render(state, view, viewer), state, viewer.public_products)
+    return public_media_story(story, state)  # media: only the public preview URL
 
 
 async def visible(

@@ -246,3 +246,15 @@ def test_editor_metadata_wins_over_the_file_and_g2_lists_renditions(media: Wire)
     assert int(web.get("size")) > 0
     assert len(remote) == len(ALL)
     assert blobs_of(media).digests()  # the renditions are in the blob store
+
+
+def test_public_lists_show_a_public_picture_only_through_its_preview(media: Wire) -> None:
+    _setup(media)
+    pic, _ = _publish_pair(media, picture(800, 600))
+    public = media.client()
+    preview = f"/media/preview/{quote(pic['uri'], safe='')}"
+    for page in ("/", "/products/world", f"/stories/{quote(pic['uri'], safe=':@')}"):
+        r = public.get(page)
+        assert r.status_code == 200, page
+        assert "/renditions/" not in r.text, page
+        assert preview in etree.HTML(r.text).xpath("//img/@src"), page
