@@ -82,6 +82,8 @@ class Agent:
         self.client = WireClient(options.url, options.key, options.heartbeat_timeout)
         saved = self.folder.cursor()
         self.cursor = options.after if saved is None else saved
+        if saved is None:  # claim a new folder for this format at once
+            self.folder.save_cursor(self.cursor)
         self.counts = Counts()
 
     def close(self) -> None:

@@ -1,0 +1,135 @@
+"""The follow agent's exit codes, its fall-back to the cursor feed, renditions that are
+not there, and memory that does not grow per item."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from newswire.follow import AgentOptions
+from newswire.follow.agent import Agent as InProcessAgent
+from newswire.follow.names import item_file
+from tests.conftest import LiveServer, Wire, new_key
+from tests.follow.helpers import Agent, desk_story
+
+
+def _key(client: httpx.Client) -> str:
+    return str(client.headers["Authorization"]).split()[-1]
+
+
+def _subscriber(wire: Wire) -> str:
+    wire.product("world")
+    wire.plan("full", ["world"])
+    return _key(wire.subscriber("Daily", "full"))
+
+
+def test_a_refused_key_exits_3(wire: Wire, tmp_path: Path) -> None:
+    agent = Agent(wire.url, "not-a-key", "nitf", tmp_path / "out").start()
+    assert agent.wait() == 3
+    assert "refused the key" in agent.log()
+
+
+def test_an_unreachable_server_exits_4_after_give_up(tmp_path: Path) -> None:
+    agent = Agent("http://127.0.0.1:9", "k", "nitf", tmp_path / "out", "--give-up-after", "1")
+    assert agent.start().wait() == 4
+    log = agent.log()
+    assert "using the cursor feed" in log and "giving up" in log
+
+
+def test_bad_usage_exits_2(wire: Wire, tmp_path: Path) -> None:
+    key = _subscriber(wire)
+    first = Agent(wire.url, key, "nitf", tmp_path / "out").start()
+    first.wait_log("following ")
+    busy = Agent(wire.url, key, "nitf", tmp_path / "out").start()
+    assert busy.wait() == 2
+    assert "another follow agent is using it" in busy.log()
+    assert first.stop() == 0
+    other = Agent(wire.url, key, "ninjs2", tmp_path / "out").start()
+    assert other.wait() == 2
+    assert "this folder follows the wire in nitf" in other.log()
+    wrong = Agent(wire.url, key, "rtf", tmp_path / "x").start()
+    assert wrong.wait() == 2  # argparse: invalid choice
+
+
+def _no_stream(app: Any) -> Any:
+    """A proxy in front of the app that breaks Server-Sent Events (as some do)."""
+
+    async def proxy(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == "/v1/stream":
+            await send({"type": "http.response.start", "status": 502, "headers": []})
+            await send({"type": "http.response.body", "body": b"bad gateway"})
+            return
+        await app(scope, receive, send)
+
+    return proxy
+
+
+@pytest.fixture
+def streamless(db_url: str, tmp_path: Path) -> Iterator[Wire]:
+    server = LiveServer(db_url, tmp_path / "server", wrap=_no_stream)
+    w = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"), server)
+    yield w
+    w.close()
+    server.stop()
+
+
+def test_the_agent_falls_back_to_the_feed_when_the_stream_fails(
+    streamless: Wire, tmp_path: Path
+) -> None:
+    key = _subscriber(streamless)
+    agent = Agent(streamless.url, key, "ninjs2", tmp_path / "out").start()
+    seqs = [streamless.publish(desk_story(n), ["world"])["seq"] for n in range(12)]
+    agent.wait_cursor(seqs[-1])
+    assert agent.stop() == 0
+    uris = [desk_story(n)["uri"] for n in range(12)]
+    assert agent.files() == {item_file(uri, 1, "json") for uri in uris}
+    assert "stream failed (stream: HTTP 502" in agent.log()
+
+
+def test_renditions_are_skipped_when_the_server_has_none_to_download(
+    wire: Wire, tmp_path: Path
+) -> None:
+    key = _subscriber(wire)
+    photo = desk_story(1) | {
+        "type": "picture",
+        "renditions": [{"name": "web", "href": "https://img.example/1.jpg"}],
+    }
+    seq = wire.publish(photo, ["world"])["seq"]
+    agent = Agent(wire.url, key, "ninjs3", tmp_path / "out").start()
+    agent.wait_cursor(seq)
+    assert agent.stop() == 0
+    assert agent.files() == {item_file(photo["uri"], 1, "json")}
+
+
+def test_the_agent_keeps_no_state_per_item(wire: Wire, tmp_path: Path) -> None:
+    key = _subscriber(wire)
+    for n in range(300):
+        wire.publish(desk_story(n), ["world"])
+    options = AgentOptions(wire.url, key, "nitf", tmp_path / "out", use_stream=False)
+    agent = InProcessAgent(options)
+    tracemalloc.start(30)
+    try:
+        sizes = []
+        for _ in range(6):  # 6 pages of 50 events
+            page = agent.client.feed(agent.cursor, wait=0, limit=50)
+            for event in page.events:
+                agent.apply(event)
+            del page
+            gc.collect()
+            ours = tracemalloc.Filter(True, "*/newswire/follow/*", all_frames=True)
+            snapshot = tracemalloc.take_snapshot().filter_traces([ours])
+            sizes.append(sum(stat.size for stat in snapshot.statistics("filename")))
+    finally:
+        tracemalloc.stop()
+        agent.close()
+    assert agent.counts.files == 300
+    # Library caches (re, httpx's URL parsing) fill during the first pages and then stop.
+    # After 150 items, 150 more may add less than 20 bytes each: a set of seen uris
+    # alone would add about 100 bytes per item.
+    assert sizes[-1] - sizes[2] < 3_000, sizes
