@@ -38,7 +38,7 @@ def _open(path: Path, max_pixels: int) -> ImageFile.ImageFile:
             image = Image.open(path)
     except Image.DecompressionBombError as err:
         raise Invalid(f"file: too many pixels to decode safely ({err})") from err
-    except (OSError, SyntaxError, ValueError) as err:
+    except Exception as err:  # Pillow's parsers raise many kinds of error on bad headers
         raise Invalid(f"file: not a readable picture ({err})") from err
     try:
         check_pixels(image.size, max_pixels)
@@ -139,23 +139,21 @@ def picture_renditions(
 ) -> tuple[list[RenditionFile], FileMetadata]:
     """Every picture rendition of `source`, written under `work`, and the file's metadata."""
     with _open(source, max_pixels) as image:
-        metadata = read_metadata(image)
         original = RenditionFile("original", source, sniffed.content_type, *image.size)
         try:
+            metadata = read_metadata(image)
             picture = _rgb(image)
-        except (OSError, SyntaxError, ValueError) as err:
+            exif = image.getexif()
+            exif.pop(_EXIF_ORIENTATION, None)  # the print rendition is upright already
+            icc = image.info.get("icc_profile")
+        except Exception as err:  # Pillow's decoders raise many kinds of error on bad data
             raise Invalid(f"file: the picture's data is damaged ({err})") from err
-        exif = image.getexif()
-        exif.pop(_EXIF_ORIENTATION, None)  # the print rendition is upright already
-        icc = image.info.get("icc_profile")
     out = [original]
     print_path = work / "print.jpg"
-    extra: dict[str, object] = {"quality": 92, "optimize": False}
-    if exif:
-        extra["exif"] = exif
-    if icc:
-        extra["icc_profile"] = icc
-    picture.save(print_path, "JPEG", **extra)
+    try:
+        picture.save(print_path, "JPEG", quality=92, exif=exif, icc_profile=icc)
+    except Exception:  # metadata Pillow read but cannot write again: print without it
+        picture.save(print_path, "JPEG", quality=92)
     out.append(RenditionFile("print", print_path, "image/jpeg", *picture.size))
     web = _scaled(picture, WEB_SIZE)
     out.append(_save(web, work / "web.jpg", "web", 85))
