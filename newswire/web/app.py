@@ -38,7 +38,7 @@ from newswire.web import (
     wire,
 )
 from newswire.web.context import Context
-from newswire.web.pages import admin_pages, desk_pages, login, portal
+from newswire.web.pages import admin_pages, desk_pages, login, portal, portal_alerts
 from newswire.web.problems import install_problem_handlers
 
 __all__ = ["NewswireApp", "create_app"]
@@ -131,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs.router,
         login.router,
         portal.router,
+        portal_alerts.router,
         desk_pages.router,
         admin_pages.router,
         public.router,
