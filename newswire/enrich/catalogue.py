@@ -25,6 +25,8 @@ _FOLD = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _MIN_STEM = 5
 _ADJECTIVE_ENDINGS = ("n", "ns", "er", "ese", "i")
+# Letters a two-letter case ending is made of (Russian instrumental -ой/-ей, Latin vowels).
+_CASE_ENDING_LETTERS = set("aeiouyаеёиоуыэюяйм")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class Catalogue:
             return None
         for cut in (1, 2):
             stem = low[:-cut]
+            if cut == 2 and not set(low[-2:]) <= _CASE_ENDING_LETTERS:
+                continue  # Europol is not an inflected Europe; Москвой is Москва
             found = self._exact.get(stem) or self._stems.get(stem)
             if found is not None:
                 return found

@@ -38,12 +38,15 @@ def model_available() -> bool:
     return _load() is not None
 
 
-def model_entities(text: str) -> list[tuple[str, str]]:
-    """(surface text, kind) for the model's people, organisations and places in the lead."""
+def model_entities(text: str, words: int | None = MODEL_WORDS) -> list[tuple[str, str]]:
+    """(surface text, kind) for the model's people, organisations and places in the lead.
+
+    `words=None` reads the whole text (the baseline bench/enrich.py compares against).
+    """
     nlp = _load()
     if nlp is None:
         return []
-    lead = " ".join(text.split(" ")[:MODEL_WORDS])
+    lead = " ".join(text.split(" ")[:words]) if words is not None else text
     found: list[tuple[str, str]] = []
     for ent in nlp(lead).ents:
         kind = _LABELS.get(ent.label_)

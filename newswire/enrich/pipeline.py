@@ -26,6 +26,7 @@ from newswire.enrich.language import detect_language
 from newswire.enrich.ner_model import model_available
 from newswire.enrich.summary import summarize
 from newswire.enrich.text import plain_text, sentences
+from newswire.enrich.topic_model import default_model
 from newswire.enrich.topics import classify_topics
 from newswire.model import Concept, Item, Text
 
@@ -109,8 +110,9 @@ def enrich_with_provenance(
 
 @cache
 def warm_up() -> None:
-    """Load the models (about a second, once per process), outside any step's budget."""
+    """Load the models (about two seconds, once per process), outside any step's budget."""
     model_available()
+    default_model()
     detect_language("warm up the language model")
     sentences("Warm. Up.", "en")
 
