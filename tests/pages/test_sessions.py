@@ -138,3 +138,33 @@ def test_a_disabled_user_is_logged_out_at_once(people: Wire) -> None:
     token = csrf_of(client.get("/login").text)
     r = client.post("/login", data={"username": "reader", "password": PASSWORD, "csrf": token})
     assert r.status_code == 401
+
+
+def test_login_goes_back_only_to_our_own_pages(people: Wire) -> None:
+    cases = {
+        "/desk/wire": "/desk/wire",
+        "//evil.example/desk": "/desk",
+        "https://evil.example/": "/desk",
+        "/desk//evil": "/desk",
+        "/deskevil": "/desk",
+    }
+    for target, expected in cases.items():
+        client = people.client()
+        page = client.get("/login", params={"next": target}).text
+        r = client.post(
+            "/login",
+            data={"username": "eddie", "password": PASSWORD, "csrf": csrf_of(page), "next": target},
+        )
+        assert r.status_code == 303 and r.headers["location"] == expected, target
+
+
+def test_logging_in_again_ends_the_earlier_session(people: Wire) -> None:
+    client = login(people, "reader")
+    first = client.cookies["nw_session"]
+    token = csrf_of(client.get("/portal").text)
+    r = client.post("/login", data={"username": "eddie", "password": PASSWORD, "csrf": token})
+    assert r.status_code == 303 and r.headers["location"] == "/desk"
+    old = people.client()
+    old.cookies.set("nw_session", first)
+    assert old.get("/portal").status_code == 303
+    assert client.get("/desk").status_code == 200
