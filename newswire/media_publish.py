@@ -8,6 +8,7 @@ blobs this upload added are removed again, so a refused file leaves nothing behi
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,9 @@ from newswire.store.media import StoredRendition, add_renditions
 __all__ = ["MediaFile", "MediaPublished", "publish_media"]
 
 _SNIFF_BYTES = 512
+# Renditions are CPU- and memory-heavy (a 24 MP picture decodes to ~70 MB, ffmpeg uses
+# every core): at most two are made at once per process; more uploads wait their turn.
+_RENDERING = threading.BoundedSemaphore(2)
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,11 @@ def _make(
     with upload.path.open("rb") as f:
         head = f.read(_SNIFF_BYTES)
     sniffed = check_claim(head, upload.filename, upload.content_type)
-    if sniffed.family == "video":
-        return sniffed, video_renditions(upload.path, work, sniffed, limits), FileMetadata()
-    made, metadata = picture_renditions(upload.path, work, sniffed, agency, limits.max_pixels)
-    return sniffed, made, metadata
+    with _RENDERING:
+        if sniffed.family == "video":
+            return sniffed, video_renditions(upload.path, work, sniffed, limits), FileMetadata()
+        made, metadata = picture_renditions(upload.path, work, sniffed, agency, limits.max_pixels)
+        return sniffed, made, metadata
 
 
 def _with_metadata(item: Item, metadata: FileMetadata) -> Item:
