@@ -112,3 +112,17 @@ def make_video(path: Path, seconds: float, size: str = "640x360", rate: int = 25
         timeout=120,
     )
     return path
+
+
+def with_iptc(jpeg: bytes, datasets: dict[int, str]) -> bytes:
+    """The JPEG with an APP13 Photoshop segment holding IPTC record-2 datasets."""
+    iptc = b"".join(
+        b"\x1c\x02" + bytes([number]) + len(value.encode()).to_bytes(2, "big") + value.encode()
+        for number, value in datasets.items()
+    )
+    if len(iptc) % 2:
+        iptc += b"\x00"
+    resource = b"8BIM\x04\x04\x00\x00" + len(iptc).to_bytes(4, "big") + iptc
+    payload = b"Photoshop 3.0\x00" + resource
+    segment = b"\xff\xed" + (len(payload) + 2).to_bytes(2, "big") + payload
+    return jpeg[:2] + segment + jpeg[2:]

@@ -14,7 +14,7 @@ from PIL import Image, ImageChops, ImageStat
 from newswire.store.database import Database
 from newswire.store.usage import usage_today
 from tests.conftest import Wire, run_async, story
-from tests.media.conftest import blobs_of, picture, upload
+from tests.media.conftest import blobs_of, picture, upload, with_iptc
 
 ALL = ["original", "print", "web", "thumbnail", "preview"]
 EXIF = {270: "Rescuers search the rubble in the old town", 315: "Ayşe Kaya", 33432: "© Test Photo"}
@@ -258,3 +258,39 @@ def test_public_lists_show_a_public_picture_only_through_its_preview(media: Wire
         assert r.status_code == 200, page
         assert "/renditions/" not in r.text, page
         assert preview in etree.HTML(r.text).xpath("//img/@src"), page
+
+
+def test_iptc_wins_over_exif_and_graphics_keep_their_type(media: Wire) -> None:
+    subs = _setup(media)
+    iptc = {120: "Crowds gather at the harbour", 80: "Zeynep Arslan", 116: "© Wire Photo"}
+    data = with_iptc(picture(640, 480, exif=EXIF), iptc)
+    r = upload(media, data, "crowd.jpg")
+    assert r.status_code == 201, r.text
+    got = subs["full"].get(f"/v1/items/{quote(r.json()['uri'], safe='')}").json()
+    assert got["descriptions"] == [{"role": "caption", "value": iptc[120]}]
+    assert (got["by"], got["copyrightNotice"]) == (iptc[80], iptc[116])
+
+    chart = Image.new("RGBA", (500, 300), (0, 0, 0, 0))
+    chart.paste((200, 30, 30, 255), (50, 50, 250, 250))
+    out = io.BytesIO()
+    chart.save(out, "PNG")
+    item = {"type": "graphic", "headlines": [{"value": "Turnout by region"}]}
+    r = upload(media, out.getvalue(), "chart.png", item=item, content_type="image/png")
+    assert r.status_code == 201, r.text
+    uri = r.json()["uri"]
+    got = subs["full"].get(f"/v1/items/{quote(uri, safe='')}").json()
+    assert got["type"] == "graphic"
+    kinds = {x["name"]: x["contentType"] for x in got["renditions"]}
+    assert kinds["original"] == "image/png" and kinds["web"] == "image/jpeg"
+    web = _image(subs["full"].get(_path(uri, "web")).content).convert("RGB")
+    assert web.getpixel((5, 5)) == (255, 255, 255)  # transparency laid on white
+
+
+def test_revalidation_answers_304_and_counts_no_download(media: Wire) -> None:
+    subs = _setup(media)
+    pic, _ = _publish_pair(media, picture(400, 300))
+    first = subs["full"].get(_path(pic["uri"], "web"))
+    etag = first.headers["etag"]
+    again = subs["full"].get(_path(pic["uri"], "web"), headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert _downloads(media.db_url, "Full Daily") == 1
