@@ -8,6 +8,7 @@ answers 410 on every rendition. Each subscriber download is counted as usage.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -99,14 +100,16 @@ def _secret(settings: Settings) -> bytes:
         return settings.download_secret.encode()
     path = settings.data_dir / "download-link.secret"
     if not path.exists():
+        # Written whole under a temporary name, then linked into place: several worker
+        # processes starting at once agree on one secret and never read a partial file.
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
+        tmp = path.with_name(f".download-link.{uuid.uuid4().hex}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+        tmp.unlink()
     return path.read_text().strip().encode()
 
 
