@@ -208,3 +208,45 @@ def test_xss_in_headline_and_body_is_neutralised_on_portal_pages(
     body = users["Full"].get(f"/portal/items/{_path(uri)}").text
     assert "<p>Safe paragraph stays.</p>" in body
     assert "javascript:" not in body and "onclick" not in body and "style=" not in body
+
+
+def test_portal_stream_survives_the_revoked_key_sweep(
+    readers: tuple[Wire, dict[str, httpx.Client], dict[str, httpx.Client]],
+) -> None:
+    wire, _, users = readers
+    assert wire.server is not None
+    wire.server.app.state.context.hub.key_check_every = 0.2  # sweep often
+    with users["Full"].stream("GET", "/portal/stream?after=0", timeout=15) as r:
+        assert r.status_code == 200
+        time.sleep(1.0)  # several sweeps pass while the stream is open
+        wire.publish(story("After the sweeps"), ["world"])
+        lines = r.iter_lines()
+        data = next(line for line in lines if line.startswith("data:"))
+    assert json.loads(data[5:])["headlines"][0]["value"] == "After the sweeps"
+
+
+def test_portal_downloads_equal_the_api_for_every_plan_and_state(
+    readers: tuple[Wire, dict[str, httpx.Client], dict[str, httpx.Client]],
+) -> None:
+    wire, keys, users = readers
+    uris = [
+        wire.publish(secret_story("Plain story", new_secret()), ["world"])["uri"],
+        wire.publish(secret_story("Turkish story", new_secret(), "tr"), ["world"])["uri"],
+        wire.publish(
+            secret_story("Embargoed story", new_secret(), embargoedUntil="2099-01-01T00:00:00Z"),
+            ["world"],
+        )["uri"],
+    ]
+    killed = wire.publish(secret_story("Killed story", new_secret()), ["world"])["uri"]
+    r = wire.editor.post(f"/v1/desk/items/{_path(killed)}/kill", json={"reason": "Legal"})
+    assert r.status_code == 200
+    uris.append(killed)
+    for name, key in keys.items():
+        for uri in uris:
+            api = key.get(f"/v1/items/{_path(uri)}")
+            page = users[name].get(f"/portal/download/{_path(uri)}")
+            assert page.status_code == api.status_code, (name, uri)
+            if api.status_code == 200:
+                assert page.json() == api.json(), (name, uri)
+            history = users[name].get(f"/portal/items/{_path(uri)}")
+            assert history.status_code == api.status_code, (name, uri)
