@@ -205,7 +205,9 @@ def test_xss_in_headline_and_body_is_neutralised_on_portal_pages(
         assert "<script>alert" not in html and "<script>steal" not in html, page
         assert "onerror" not in html.replace("onerror=alert(1)&gt;", ""), page
         assert "&lt;script&gt;alert(&#34;h&#34;)&lt;/script&gt;" in html, page
-    body = users["Full"].get(f"/portal/items/{_path(uri)}").text
+    answer = users["Full"].get(f"/portal/items/{_path(uri)}")
+    assert "script-src 'self'" in answer.headers["content-security-policy"]
+    body = answer.text
     assert "<p>Safe paragraph stays.</p>" in body
     assert "javascript:" not in body and "onclick" not in body and "style=" not in body
 

@@ -17,7 +17,19 @@ from newswire.web.context import context
 __all__ = ["clean_html", "render_page"]
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-_NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
+# Signed-in pages are never cached or framed, and run no script but our own file: even
+# markup that slipped past escaping and nh3 could not execute.
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+    " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none';"
+    " form-action 'self'"
+)
+_NO_STORE = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": _CSP,
+    "Referrer-Policy": "same-origin",
+}
 
 # Tags a story body may keep; everything else (scripts, styles, handlers, iframes,
 # javascript: links) is stripped by nh3 before the body reaches a page.
