@@ -19,7 +19,7 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 
@@ -35,7 +35,7 @@ from newswire.search.filters import Filters
 from newswire.search.query import parse
 from newswire.store import alerts as store
 from newswire.store.database import Database
-from newswire.store.events import Entry, read_events
+from newswire.store.events import Entry, head_at, read_events
 
 __all__ = ["AlertMatcher", "alert_frame", "filters_from_json", "saved_query"]
 
@@ -79,6 +79,7 @@ def saved_query(alert: store.Alert) -> SavedQuery | None:
         filters=filters_from_json(alert.filters),
         created_at=alert.created_at,
         channels=frozenset(alert.channels),
+        after_seq=alert.after_seq,
     )
 
 
@@ -161,8 +162,13 @@ class AlertMatcher:
                 await listener
 
     async def follow(self) -> None:
-        """Match each new page of the log, and keep the shared cursor moving."""
+        """Match each new page of the log, and keep the shared cursor moving.
+
+        Plans with a delay see an event only once it is that old: like the stream's
+        lanes, each such delay follows the log with its own cursor and horizon.
+        """
         cursor = await store.matcher_cursor(self.db)
+        delayed: dict[int, int] = {}  # delay in minutes -> cursor
         last_reload = asyncio.get_running_loop().time()
         while True:
             try:
@@ -173,6 +179,7 @@ class AlertMatcher:
                 if page.next != cursor:
                     cursor = page.next
                     await store.advance_cursor(self.db, cursor)
+                await self._follow_delayed(delayed)
                 if asyncio.get_running_loop().time() - last_reload > RELOAD_EVERY:
                     last_reload = asyncio.get_running_loop().time()
                     await self.reload()
@@ -183,9 +190,26 @@ class AlertMatcher:
             if len(page.entries) < PAGE and self.notifier.latest <= cursor:
                 await self.notifier.wait(1.0)
 
-    async def deliver(self, entries: list[Entry]) -> list[store.NewMatch]:
-        """Match entries, record the matches and push them to streams; returns them."""
-        found, frames = await self.match(entries)
+    async def _follow_delayed(self, delayed: dict[int, int]) -> None:
+        """One step of each delayed plan's lane (a new lane starts at its horizon)."""
+        delays = await store.alert_delays(self.db)
+        for minutes in list(delayed):
+            if minutes not in delays:
+                del delayed[minutes]
+        for minutes in delays:
+            horizon = datetime.now(UTC) - timedelta(minutes=minutes)
+            if minutes not in delayed:
+                delayed[minutes] = await head_at(self.db, horizon)
+                continue
+            page = await read_events(self.db, delayed[minutes], PAGE, horizon)
+            if page.entries:
+                await self.take_new()
+                await self.deliver(page.entries, minutes)
+            delayed[minutes] = page.next
+
+    async def deliver(self, entries: list[Entry], delay: int = 0) -> list[store.NewMatch]:
+        """Match entries for plans of this delay, record the matches and push them."""
+        found, frames = await self.match(entries, delay)
         if frames and self.hub is not None:
             await self._push(frames)  # first: a live client should not wait for the insert
         if found:
@@ -194,9 +218,9 @@ class AlertMatcher:
         return found
 
     async def match(
-        self, entries: list[Entry]
+        self, entries: list[Entry], delay: int = 0
     ) -> tuple[list[store.NewMatch], dict[int, list[bytes]]]:
-        """The matches of these entries, and the stream frames per subscriber."""
+        """The matches of these entries for plans of this delay, and stream frames."""
         found: list[store.NewMatch] = []
         frames: dict[int, list[bytes]] = defaultdict(list)
         plans: dict[int, Plan] = {}
@@ -211,15 +235,15 @@ class AlertMatcher:
             candidates = [
                 q
                 for q in self.percolator.candidates(doc)
-                if q.created_at <= event.created_at  # a new alert does not look back
+                if q.after_seq < event.seq  # a new alert does not look back
             ]
             missing = sorted({q.subscriber_id for q in candidates} - plans.keys())
             if missing:
                 plans |= await store.subscriber_plans(self.db, missing)
             for query in candidates:
                 plan = plans.get(query.subscriber_id)
-                if plan is None:
-                    continue
+                if plan is None or plan.delay_minutes != delay:
+                    continue  # a delayed plan's lane matches it when the event is old enough
                 viewer = Viewer(ViewerKind.SUBSCRIBER, plan=plan)
                 view = gate.decide_event(viewer, event, state, now)
                 if view not in (gate.View.FULL, gate.View.SUMMARY):

@@ -46,6 +46,7 @@ class SavedQuery:
     filters: Filters
     created_at: datetime
     channels: frozenset[str] = frozenset()
+    after_seq: int = 0  # fires for wire events after this seq only
 
 
 def _families(query: SavedQuery) -> tuple[str, ...]:

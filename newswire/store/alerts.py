@@ -27,6 +27,7 @@ __all__ = [
     "WebhookClaim",
     "advance_cursor",
     "alert",
+    "alert_delays",
     "alerts",
     "alerts_after",
     "all_alerts",
@@ -44,7 +45,7 @@ __all__ = [
 ALERT_CHANNEL = "newswire_alerts"
 CHANNELS = ("stream", "webhook", "portal", "email")
 MAX_ALERTS = 100  # per subscriber
-_ALERT = "id, subscriber_id, user_id, name, query, filters, channels, created_at"
+_ALERT = "id, subscriber_id, user_id, name, query, filters, channels, created_at, after_seq"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Alert:
     filters: dict[str, Any]
     channels: list[str]
     created_at: datetime
+    after_seq: int = 0  # the log's head at creation: later events only
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def _alert(row: tuple[Any, ...]) -> Alert:
         filters=dict(row[5]),
         channels=list(row[6]),
         created_at=row[7],
+        after_seq=int(row[8]),
     )
 
 
@@ -140,8 +143,9 @@ async def create_alert(
         if row is not None and int(row[0]) >= limit:
             raise Conflict(f"at most {limit} alerts per subscriber; delete one first")
         cur = await conn.execute(
-            "INSERT INTO alerts (subscriber_id, user_id, name, query, filters, channels)"
-            f" VALUES (%s, %s, %s, %s, %s, %s) RETURNING {_ALERT}",
+            "INSERT INTO alerts (subscriber_id, user_id, name, query, filters, channels,"
+            " after_seq) VALUES (%s, %s, %s, %s, %s, %s,"
+            " (SELECT coalesce(max(seq), 0) FROM events)) RETURNING " + _ALERT,
             (subscriber_id, user_id, name, query, Jsonb(filters), channels),
         )
         created = await cur.fetchone()
@@ -208,6 +212,17 @@ async def subscriber_plans(db: Database, subscriber_ids: list[int]) -> dict[int,
             (subscriber_ids,),
         )
         return {int(row[0]): plan_from_row(row[1:]) for row in await cur.fetchall()}
+
+
+async def alert_delays(db: Database) -> set[int]:
+    """The delays (minutes, above 0) of the plans of subscribers that have alerts."""
+    async with db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT DISTINCT p.delay_minutes FROM plans p WHERE p.delay_minutes > 0"
+            " AND EXISTS (SELECT 1 FROM subscribers s JOIN alerts a ON a.subscriber_id = s.id"
+            "  WHERE s.plan = p.slug)"
+        )
+        return {int(row[0]) for row in await cur.fetchall()}
 
 
 async def live_keys(db: Database, subscriber_ids: list[int]) -> dict[int, int]:

@@ -15,7 +15,10 @@ import httpx
 import psycopg
 
 from newswire.delivery.signing import verify
-from tests.conftest import LiveServer, Wire, new_key, story
+from newswire.model import Item
+from newswire.store.database import Database
+from newswire.store.items import publish_item
+from tests.conftest import LiveServer, Wire, new_key, run_async, story
 from tests.delivery.conftest import Receiver, wait_until
 from tests.web.test_stream import reading
 
@@ -314,3 +317,59 @@ def test_two_nodes_record_a_match_once_and_both_stream_it(db_url: str, tmp_path:
         wire.close()
         two.stop()
         one.stop()
+
+
+def test_a_delayed_plan_is_alerted_once_the_story_is_old_enough(wire: Wire) -> None:
+    wire.product("world")
+    wire.plan("late-en", ["world"], languages=["en"], delay=1)
+    late = wire.subscriber("Late", "late-en")
+    alert_id = _alert(late, "ibex")
+    time.sleep(1.5)  # the matcher opens the lane of the new delay
+    done = wire.publish(story("Ibex climbs a dam"), ["world"])
+    time.sleep(1.5)
+    assert _matches(late, alert_id) == []  # not before the plan's delay
+    # A minute passes: the event and the release move into the past.
+    with psycopg.connect(wire.db_url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE events SET created_at = created_at - interval '2 minutes' WHERE seq = %s",
+            (done["seq"],),
+        )
+        conn.execute(
+            "UPDATE items SET released_at = released_at - interval '2 minutes' WHERE uri = %s",
+            (done["uri"],),
+        )
+    wait_until(lambda: bool(_matches(late, alert_id)))
+    assert [m["seq"] for m in _matches(late, alert_id)] == [done["seq"]]
+
+
+def test_stories_published_while_no_server_ran_fire_at_the_next_start(
+    db_url: str, tmp_path: Path
+) -> None:
+    first = LiveServer(db_url, tmp_path / "first")
+    wire = Wire(first.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"), first)
+    full, _, _ = wire.three_plans("world")
+    key = full.headers["authorization"].split()[1]
+    alert_id = _alert(full, "tapir")
+    wire.publish(story("Warm-up"), ["world"])
+    time.sleep(0.5)  # the matcher has stored its place after the warm-up
+    wire.close()
+    first.stop()
+
+    async def publish_offline() -> int:
+        db = Database(db_url, size=1)
+        await db.open()
+        try:
+            item = Item.model_validate(story("Tapir crosses the road"))
+            return (await publish_item(db, item, ["world"])).seq
+        finally:
+            await db.close()
+
+    seq = run_async(publish_offline())
+    second = LiveServer(db_url, tmp_path / "second")
+    client = httpx.Client(base_url=second.url, headers={"Authorization": f"Bearer {key}"})
+    try:
+        wait_until(lambda: bool(_matches(client, alert_id)))
+        assert [m["seq"] for m in _matches(client, alert_id)] == [seq]
+    finally:
+        client.close()
+        second.stop()

@@ -12,7 +12,9 @@ CREATE TABLE alerts (
     filters jsonb NOT NULL DEFAULT '{}',
     channels text[] NOT NULL DEFAULT '{stream,webhook,portal}'
         CHECK (channels <@ '{stream,webhook,portal,email}'::text[]),
-    created_at timestamptz NOT NULL DEFAULT now()
+    created_at timestamptz NOT NULL DEFAULT now(),
+    -- The wire log's head when the alert was saved: it fires for later events only.
+    after_seq bigint NOT NULL DEFAULT 0
 );
 
 CREATE INDEX alerts_subscriber ON alerts (subscriber_id);
