@@ -51,6 +51,12 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
         "600",
         "time limit in seconds for each ffmpeg run that makes a video rendition",
     ),
+    "blob_dir": (
+        "NEWSWIRE_BLOB_DIR",
+        "",
+        "where media files are kept (content-addressed); empty: data_dir/blobs. Nodes that"
+        " serve one wire share it (a network file system)",
+    ),
     "download_secret": (
         "NEWSWIRE_DOWNLOAD_SECRET",
         "",
@@ -62,6 +68,12 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
         "",
         "this wire's base URL in rendition links (https://wire.example.com); empty: the"
         " URL the upload request came to",
+    ),
+    "destination_key": (
+        "NEWSWIRE_DESTINATION_KEY",
+        "",
+        "Fernet key encrypting FTP/SFTP credentials at rest; empty: one generated into"
+        " data_dir/destination.key on first start (give every node the same key)",
     ),
 }
 
@@ -79,8 +91,10 @@ class Settings:
     media_max_bytes: int
     media_max_pixels: int
     media_video_seconds: int
+    blob_dir: str
     download_secret: str
     public_url: str
+    destination_key: str
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:

@@ -20,6 +20,7 @@ from types import FrameType
 import httpx
 
 from newswire import formats
+from newswire.delivery.filenames import item_file, kill_file, rendition_file
 from newswire.follow.exits import (
     EXIT_AUTH,
     EXIT_OK,
@@ -31,7 +32,6 @@ from newswire.follow.exits import (
     Stopped,
 )
 from newswire.follow.folder import HotFolder
-from newswire.follow.names import item_file, kill_file, rendition_file
 from newswire.follow.source import WireClient, WireEvent
 
 __all__ = ["Agent", "AgentOptions", "follow"]

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
+from newswire.delivery.filenames import belongs_to
 from newswire.follow.exits import BadUsage
-from newswire.follow.names import belongs_to
 
 __all__ = ["CURSOR_FILE", "HotFolder"]
 

@@ -16,6 +16,8 @@ from newswire import __version__
 from newswire.config import Settings
 from newswire.delivery.alert_webhooks import run_alert_webhooks
 from newswire.delivery.alerts import AlertMatcher
+from newswire.delivery.destination_secrets import load_cipher
+from newswire.delivery.destinations import run_destination_worker
 from newswire.delivery.embargo import run_embargo_scheduler
 from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
@@ -28,6 +30,7 @@ from newswire.web import (
     admin,
     alerts,
     desk,
+    destinations,
     docs,
     media,
     ops,
@@ -68,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.load()
     if not settings.database_url:
         raise RuntimeError("create_app needs settings.database_url; use `newswire serve`")
+    # FTP/SFTP credentials at rest: the configured key, else one kept in the data dir.
+    cipher = load_cipher(settings.destination_key, settings.data_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,6 +87,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             asyncio.create_task(run_embargo_scheduler(db), name="embargo-scheduler"),
             asyncio.create_task(hub.run(), name="stream-fanout"),
             asyncio.create_task(run_webhook_worker(db, notifier), name="webhook-worker"),
+            asyncio.create_task(
+                run_destination_worker(db, notifier, cipher, settings.agency_name),
+                name="destination-worker",
+            ),
             asyncio.create_task(
                 run_search_follower(db, notifier, index_dir(settings.data_dir)),
                 name="search-follower",
@@ -118,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_problem_handlers(app)
+    app.state.destination_cipher = cipher  # web/destinations.py encrypts with it
     routers = (
         desk.router,
         media.router,  # before wire.router: its /v1/items/{uri:path} would take renditions
@@ -125,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stream.router,
         search.router,
         webhooks.router,
+        destinations.router,
         alerts.router,
         admin.router,
         ops.router,

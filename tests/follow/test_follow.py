@@ -9,7 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from newswire import formats
-from newswire.follow.names import item_file, kill_file
+from newswire.delivery.filenames import item_file, kill_file
 from tests.conftest import Wire
 from tests.follow.helpers import Agent, desk_story
 

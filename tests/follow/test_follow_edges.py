@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from newswire.delivery.filenames import item_file
 from newswire.follow import AgentOptions
 from newswire.follow.agent import Agent as InProcessAgent
-from newswire.follow.names import item_file
 from tests.conftest import LiveServer, Wire, new_key
 from tests.follow.helpers import Agent, desk_story
 

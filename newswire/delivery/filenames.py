@@ -1,4 +1,4 @@
-"""Predictable file names in the hot folder, derived from an item's uri and version.
+"""Predictable file names for delivered items (hot folders, FTP and SFTP destinations).
 
 `<slug>_v<version>.<ext>` for a version, `<slug>_v<version>_kill.<ext>` for a kill
 notice and `<slug>_v<version>_<rendition>.<ext>` for a downloaded rendition. The slug
