@@ -168,3 +168,24 @@ def test_logging_in_again_ends_the_earlier_session(people: Wire) -> None:
     old.cookies.set("nw_session", first)
     assert old.get("/portal").status_code == 303
     assert client.get("/desk").status_code == 200
+
+
+def test_oversized_or_odd_forms_get_a_clear_answer_never_a_500(people: Wire) -> None:
+    editor = login(people, "eddie")
+    token = csrf_of(editor.get("/desk").text)
+    many = "&".join(f"f{n}=x" for n in range(2100))
+    r = editor.post(
+        "/desk/publish",
+        content=f"csrf={token}&{many}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status_code == 422 and "fields" in r.text
+    r = editor.post(
+        "/desk/publish", content=b"csrf=\xff\xfe", headers={"content-type": "text/plain"}
+    )
+    assert r.status_code == 422 and "UTF-8" in r.text
+    big = "x" * (3 * 1024 * 1024)
+    r = editor.post("/desk/publish", data={"csrf": token, "body": big})
+    assert r.status_code in (413, 422)  # the app's body limit may answer before the form
+    r = editor.post("/desk/publish", json={"csrf": token})
+    assert r.status_code == 403

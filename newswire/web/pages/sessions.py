@@ -45,6 +45,7 @@ __all__ = [
 COOKIE = "nw_session"
 SESSION_TTL = timedelta(hours=12)
 MAX_FORM_BYTES = 2 * 1024 * 1024
+MAX_FORM_FIELDS = 2000
 _SALT = "newswire.page-session"
 
 
@@ -124,7 +125,10 @@ async def _read_form(request: Request) -> Form:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:
         raise Invalid("form: not UTF-8 text") from err
-    return Form(parse_qsl(text, keep_blank_values=True, max_num_fields=2000))
+    try:
+        return Form(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS))
+    except ValueError as err:  # more fields than any of our forms has
+        raise Invalid(f"form: more than {MAX_FORM_FIELDS} fields") from err
 
 
 def _check_csrf(request: Request, form: Form) -> None:
