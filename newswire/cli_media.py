@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from newswire.errors import Invalid, NewswireError
-from newswire.media.blobs import FileBlobStore
 from newswire.media.renditions import MediaLimits
 from newswire.model import Item
 from newswire.store.database import Database
@@ -30,6 +29,7 @@ def cmd_media_add(args: argparse.Namespace) -> int:
     """Publish each file; print one line per item and a count; non-zero if any failed."""
     from newswire import cli
     from newswire.media_ingest import ingest_media_path
+    from newswire.web.media import blob_store
 
     settings = cli._settings(args)
     if not settings.public_url:
@@ -51,7 +51,7 @@ def cmd_media_add(args: argparse.Namespace) -> int:
             try:
                 done = await ingest_media_path(
                     db,
-                    FileBlobStore(settings.data_dir / "blobs"),
+                    blob_store(settings),
                     path,
                     products=products,
                     item=item,

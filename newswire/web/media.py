@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
@@ -86,8 +87,9 @@ class SignedLink(BaseModel):
 
 
 def blob_store(settings: Settings) -> FileBlobStore:
-    """The node's blob store: content-addressed files in the data dir."""
-    return FileBlobStore(settings.data_dir / "blobs")
+    """The node's blob store: content-addressed files in `blob_dir` (else the data dir)."""
+    root = Path(settings.blob_dir).expanduser() if settings.blob_dir else None
+    return FileBlobStore(root or settings.data_dir / "blobs")
 
 
 def _base_url(settings: Settings, request: Request) -> str:
