@@ -69,6 +69,12 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
         "this wire's base URL in rendition links (https://wire.example.com); empty: the"
         " URL the upload request came to",
     ),
+    "destination_key": (
+        "NEWSWIRE_DESTINATION_KEY",
+        "",
+        "Fernet key encrypting FTP/SFTP credentials at rest; empty: one generated into"
+        " data_dir/destination.key on first start (give every node the same key)",
+    ),
 }
 
 
@@ -88,6 +94,7 @@ class Settings:
     blob_dir: str
     download_secret: str
     public_url: str
+    destination_key: str
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:
