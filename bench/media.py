@@ -112,7 +112,7 @@ def main() -> None:
 
             def video() -> None:
                 work = Path(tempfile.mkdtemp(dir=folder))
-                made = video_renditions(clip, work, vkind, limits)
+                made = video_renditions(clip, work, vkind, limits, "Bench Agency")
                 assert len(made) == 5
 
             vtimes = _timed(video, args.video_repeat)

@@ -16,7 +16,14 @@ from newswire.errors import Invalid
 from newswire.media.renditions import FileMetadata, RenditionFile
 from newswire.media.sniff import Sniffed
 
-__all__ = ["PICTURE_RENDITIONS", "check_pixels", "picture_renditions", "read_metadata"]
+__all__ = [
+    "PICTURE_RENDITIONS",
+    "check_pixels",
+    "picture_renditions",
+    "read_metadata",
+    "watermark",
+    "watermark_overlay",
+]
 
 PICTURE_RENDITIONS = ("original", "print", "web", "thumbnail", "preview")
 WEB_SIZE = 1600
@@ -107,11 +114,15 @@ def watermark(image: Image.Image, text: str) -> Image.Image:
     """The picture with the agency's name laid across it three times, half-transparent,
     and a band naming it as a preview: visible wherever the picture is cropped."""
     base = image.convert("RGBA")
-    overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    return Image.alpha_composite(base, watermark_overlay(base.size, text)).convert("RGB")
+
+
+def watermark_overlay(size: tuple[int, int], text: str) -> Image.Image:
+    """The watermark alone on a transparent canvas (video previews lay it over each frame)."""
+    overlay = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
-    width, height = base.size
-    size = max(12, width // max(6, len(text) // 2 + 2))
-    font = ImageFont.load_default(size=size)
+    width, height = size
+    font = ImageFont.load_default(size=max(12, width // max(6, len(text) // 2 + 2)))
     box = draw.textbbox((0, 0), text, font=font, stroke_width=2)
     text_w, text_h = box[2] - box[0], box[3] - box[1]
     for row, alpha in ((1, 110), (3, 160), (5, 110)):
@@ -131,7 +142,7 @@ def watermark(image: Image.Image, text: str) -> Image.Image:
     draw.text(
         (6, height - band + band // 8), f"© {text} · preview", font=small, fill=(255, 255, 255, 220)
     )
-    return Image.alpha_composite(base, overlay).convert("RGB")
+    return overlay
 
 
 def picture_renditions(

@@ -1,5 +1,5 @@
 """Video renditions with the system's ffmpeg, each run a subprocess with a time limit:
-a poster frame (and a thumbnail of it), a web MP4 and a low-bitrate preview."""
+a poster frame (and a thumbnail of it), a web MP4 and a low-bitrate, watermarked preview."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 from PIL import Image
 
 from newswire.errors import Invalid, Unavailable
-from newswire.media.pictures import THUMBNAIL_SIZE, check_pixels
+from newswire.media.pictures import THUMBNAIL_SIZE, check_pixels, watermark_overlay
 from newswire.media.renditions import MediaLimits, RenditionFile
 from newswire.media.sniff import Sniffed
 
@@ -123,7 +123,7 @@ def _measured(name: str, path: Path, limits: MediaLimits) -> RenditionFile:
 
 
 def video_renditions(
-    source: Path, work: Path, sniffed: Sniffed, limits: MediaLimits
+    source: Path, work: Path, sniffed: Sniffed, limits: MediaLimits, agency: str = "Preview"
 ) -> list[RenditionFile]:
     """Every video rendition of `source`, written under `work`."""
     info = probe(source, limits.video_seconds)
@@ -165,8 +165,26 @@ def video_renditions(
     web = work / "web.mp4"
     _encode(source, web, WEB_WIDTH, ["-crf", "23"], "128k", limits.video_seconds)
     out.append(_measured("web", web, limits))
-    preview = work / "preview.mp4"
-    low = ["-b:v", "400k", "-maxrate", "500k", "-bufsize", "1000k"]
-    _encode(source, preview, PREVIEW_WIDTH, low, "64k", limits.video_seconds)
-    out.append(_measured("preview", preview, limits))
+    out.append(_preview(source, work, info, agency, limits))
     return out
+
+
+def _preview(
+    source: Path, work: Path, info: VideoInfo, agency: str, limits: MediaLimits
+) -> RenditionFile:
+    """At most 640 px wide, 400 kbit/s, with the agency's watermark over every frame."""
+    width = min(PREVIEW_WIDTH, info.width) // 2 * 2
+    height = max(2, round(info.height * width / max(1, info.width) / 2) * 2)
+    mark = work / "watermark.png"
+    watermark_overlay((width, height), agency).save(mark)
+    preview = work / "preview.mp4"
+    _run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(source), "-i", str(mark),
+         "-filter_complex", f"[0:v]scale={width}:{height},setsar=1[v];[v][1:v]overlay=0:0",
+         "-c:v", "libx264", "-preset", "veryfast", "-b:v", "400k", "-maxrate", "500k",
+         "-bufsize", "1000k", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k",
+         "-movflags", "+faststart", str(preview)],
+        limits.video_seconds,
+        "making the preview rendition",
+    )  # fmt: skip
+    return _measured("preview", preview, limits)

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from lxml import etree
-from PIL import Image
+from PIL import Image, ImageStat
 
 from tests.conftest import Wire
 from tests.media.conftest import blobs_of, make_video, upload
@@ -40,6 +40,24 @@ def _probe(data: bytes, tmp: Path) -> dict[str, object]:
     ).stdout
     result: dict[str, object] = json.loads(out)
     return result
+
+
+def _frame(data: bytes, tmp: Path, name: str) -> Image.Image:
+    """The frame at 1.5 s of an MP4, as a grey-scale picture."""
+    path = tmp / f"{name}.mp4"
+    path.write_bytes(data)
+    png = tmp / f"{name}.png"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", "1.5", "-i", str(path),
+         "-frames:v", "1", str(png)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    with Image.open(png) as frame:
+        return frame.convert("L")
+
+
+def _mean(image: Image.Image) -> float:
+    return float(ImageStat.Stat(image).mean[0])
 
 
 def test_video_renditions_and_downloads(media: Wire, tmp_path: Path) -> None:
@@ -79,8 +97,17 @@ def test_video_renditions_and_downloads(media: Wire, tmp_path: Path) -> None:
                 renditions[name]["height"],
             )
         assert no_video.get(path).status_code == 404
-    # The low-bitrate preview is much smaller than the web rendition.
+    # The low-bitrate preview is much smaller than the web rendition, and watermarked:
+    # its bottom band is darker than the same frame of the web rendition.
     assert renditions["preview"]["sizeInBytes"] < renditions["web"]["sizeInBytes"]
+    frames = {
+        name: _frame(full.get(urlsplit(renditions[name]["href"]).path).content, tmp_path, name)
+        for name in ("web", "preview")
+    }
+    web_frame = frames["web"].resize(frames["preview"].size)
+    band = (0, 340, 640, 360)
+    darkening = _mean(web_frame.crop(band)) - _mean(frames["preview"].crop(band))
+    assert darkening > 25, darkening
 
     g2 = full.get(f"/v1/items/{quote(uri, safe='')}", params={"format": "newsmlg2"})
     root = etree.fromstring(g2.content)
