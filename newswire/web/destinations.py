@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from cryptography.fernet import Fernet
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
 
 from newswire import formats
@@ -31,13 +32,17 @@ CIPHER_STATE = "destination_cipher"  # app.state attribute set by create_app
 MAX_SEQ = 2**63 - 1
 _HOST = re.compile(r"^[A-Za-z0-9.\-:\[\]]{1,253}$")
 _DEFAULT_PORTS = {"ftp": 21, "sftp": 22}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+DestinationId = Annotated[int, PathParam(ge=1, le=MAX_SEQ)]
 
 
 class DestinationBody(BaseModel):
     """A new destination: where, who, and what to send."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    subscriber: int = Field(ge=1, description="the subscriber whose plan decides what is sent")
+    subscriber: int = Field(
+        ge=1, le=MAX_SEQ, description="the subscriber whose plan decides what is sent"
+    )
     protocol: Literal["ftp", "sftp"]
     host: str = Field(min_length=1, max_length=253)
     port: int | None = Field(default=None, ge=1, le=65535, description="default 21 or 22")
@@ -106,8 +111,11 @@ def _check(body: DestinationBody) -> None:
         raise Invalid("host: a host name or an IP address")
     if body.format not in formats.FORMAT_NAMES:
         raise Invalid(f"format: use one of {', '.join(formats.FORMAT_NAMES)}")
-    if "\x00" in body.folder + body.username + body.password or "\n" in body.folder:
-        raise Invalid("folder, username, password: no NUL or line breaks")
+    for name, value in (("folder", body.folder), ("username", body.username)):
+        if _CONTROL.search(value):
+            raise Invalid(f"{name}: no control characters (line breaks, NUL ...)")
+    if _CONTROL.search(body.password):
+        raise Invalid("password: no control characters (line breaks, NUL ...)")
     if body.protocol == "ftp" and (body.private_key or body.host_key):
         raise Invalid("privateKey, hostKey: only for sftp")
     if body.protocol == "sftp" and not (body.password or body.private_key):
@@ -148,27 +156,29 @@ async def create_destination(
 async def list_destinations(
     ctx: Ctx,
     _: Admin,
-    subscriber: Annotated[int | None, Query(ge=1, description="only this subscriber's")] = None,
+    subscriber: Annotated[
+        int | None, Query(ge=1, le=MAX_SEQ, description="only this subscriber's")
+    ] = None,
 ) -> list[DestinationOut]:
     """Every destination with its health."""
     return [_out(d) for d in await store.destinations(ctx.db, subscriber)]
 
 
 @router.get("/{destination_id}", response_model=DestinationOut, response_model_by_alias=True)
-async def get_destination(destination_id: int, ctx: Ctx, _: Admin) -> DestinationOut:
+async def get_destination(destination_id: DestinationId, ctx: Ctx, _: Admin) -> DestinationOut:
     """One destination with its health: last success, backlog, last error."""
     return _out(await store.destination(ctx.db, destination_id))
 
 
 @router.delete("/{destination_id}", status_code=204)
-async def delete_destination(destination_id: int, ctx: Ctx, _: Admin) -> None:
+async def delete_destination(destination_id: DestinationId, ctx: Ctx, _: Admin) -> None:
     """Stop pushing to a destination and drop its backlog."""
     await store.remove_destination(ctx.db, destination_id)
 
 
 @router.post("/{destination_id}/replay", response_model=Replayed)
 async def replay_destination(
-    destination_id: int,
+    destination_id: DestinationId,
     ctx: Ctx,
     _: Admin,
     after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="send again after this seq")],

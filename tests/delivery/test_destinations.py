@@ -88,7 +88,7 @@ def _temp(n: int, ext: str = "xml") -> str:
 class FTP:
     """pyftpdlib on a loopback port, in a thread, with a user `wire` and a folder."""
 
-    def __init__(self, root: Path, trouble: Trouble) -> None:
+    def __init__(self, root: Path, trouble: Trouble, port: int = 0) -> None:
         (root / "incoming").mkdir(parents=True)
         authorizer = DummyAuthorizer()
         authorizer.add_user("wire", "s3cret pass", str(root), perm="elradfmwMT")
@@ -124,7 +124,7 @@ class FTP:
 
         Control.authorizer = authorizer
         Control.passive_ports = None
-        self.server = FTPServer(("127.0.0.1", 0), Control)
+        self.server = FTPServer(("127.0.0.1", port), Control)
         self.port = self.server.address[1]
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"timeout": 0.05}, daemon=True
