@@ -133,3 +133,36 @@ def test_the_agent_keeps_no_state_per_item(wire: Wire, tmp_path: Path) -> None:
     # After 150 items, 150 more may add less than 20 bytes each: a set of seen uris
     # alone would add about 100 bytes per item.
     assert sizes[-1] - sizes[2] < 3_000, sizes
+
+
+def test_renditions_the_plan_covers_are_downloaded_beside_the_item(
+    wire: Wire, tmp_path: Path
+) -> None:
+    from tests.media.conftest import picture, upload
+
+    wire.product("world")
+    wire.plan("full", ["world"])
+    wire.plan("summary", ["world"], depth="summary")
+    full = _key(wire.subscriber("Full", "full"))
+    summary = _key(wire.subscriber("Summary", "summary"))
+    photo = picture(900, 600)
+    r = upload(
+        wire, photo, "p.jpg", item={"uri": "urn:test:pic-1", "headlines": [{"value": "Pic"}]}
+    )
+    assert r.status_code == 201, r.text
+    names, seq = r.json()["renditions"], r.json()["seq"]
+    agents = {
+        "full": Agent(wire.url, full, "ninjs3", tmp_path / "full").start(),
+        "summary": Agent(wire.url, summary, "newsmlg2", tmp_path / "summary").start(),
+    }
+    for agent in agents.values():
+        agent.wait_cursor(seq)
+        assert agent.stop() == 0, agent.log()
+    slug = "urn-test-pic-1"
+    got = agents["full"].files()
+    assert f"{slug}_v1.json" in got
+    assert {n for n in names} == {f.split("_")[2].split(".")[0] for f in got - {f"{slug}_v1.json"}}
+    original = next(p for p in (tmp_path / "full").iterdir() if "_original." in p.name)
+    assert original.read_bytes() == photo
+    kept = agents["summary"].files() - {f"{slug}_v1.xml"}
+    assert kept and {f.split("_")[2].split(".")[0] for f in kept} <= {"thumbnail", "preview"}
