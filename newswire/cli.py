@@ -19,8 +19,9 @@ from newswire.cli_users import add_user_parser
 from newswire.config import Settings
 from newswire.errors import NewswireError
 from newswire.model import DEFAULT_TYPES, Plan, Product
-from newswire.store import keys, plans, products, subscribers
+from newswire.store import keys, limits, plans, products, subscribers
 from newswire.store.database import Database, migrate
+from newswire.store.limits import PlanLimits
 from newswire.store.server import start_embedded
 
 __all__ = ["main"]
@@ -56,6 +57,12 @@ def _with_db(args: argparse.Namespace, work: Callable[[Database], Awaitable[None
 
     with database_url(_settings(args)) as url:
         asyncio.run(run(url))
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) < 2**31:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to 2^31-1")
+    return int(value)
 
 
 def _csv(value: str) -> list[str]:
@@ -131,8 +138,12 @@ def cmd_plan_add(args: argparse.Namespace) -> None:
         embargoed=args.embargoed,
     )
 
+    plan_limits = PlanLimits(args.rate_limit, args.daily_quota, args.stream_connections)
+
     async def work(db: Database) -> None:
         await plans.create_plan(db, plan)
+        if plan_limits != PlanLimits():
+            await limits.set_plan_limits(db, plan.slug, plan_limits)
         print(f"plan {plan.slug} created")
 
     _with_db(args, work)
@@ -324,6 +335,12 @@ def _parser() -> argparse.ArgumentParser:
         "--embargoed", action="store_true", help="receive embargoed items before release"
     )
     pl_add.add_argument("--delay", type=int, default=0, metavar="MINUTES")
+    for flag, unit in (
+        ("--rate-limit", "requests a minute"),
+        ("--daily-quota", "requests a day"),
+        ("--stream-connections", "open streams per key"),
+    ):
+        pl_add.add_argument(flag, type=_positive, default=None, metavar="N", help=unit)
     pl_add.set_defaults(func=cmd_plan_add)
 
     subscriber = sub.add_parser("subscriber", help="manage subscribers").add_subparsers(

@@ -8,6 +8,7 @@ __all__ = [
     "NewswireError",
     "NotFound",
     "TooLarge",
+    "TooManyRequests",
     "Unauthorized",
     "Unavailable",
 ]
@@ -46,6 +47,18 @@ class TooLarge(NewswireError):
 
     status = 413
     title = "Content too large"
+
+
+class TooManyRequests(NewswireError):
+    """A rate limit, daily quota or connection cap is reached; retry after `retry_after` s."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, retry_after: int, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+        self.headers = headers or {}
 
 
 class Unauthorized(NewswireError):

@@ -22,6 +22,7 @@ from typing import Any
 from newswire import formats, gate
 from newswire.delivery.notifier import WireNotifier
 from newswire.delivery.sse import HEARTBEAT, chunked, error_frame, event_frame
+from newswire.delivery.usage_counter import UsageCounter
 from newswire.errors import Unavailable
 from newswire.model import EventKind, ItemState, Viewer, ViewerKind
 from newswire.store.database import Database
@@ -46,6 +47,7 @@ MAX_BUFFER = 512 * 1024  # bytes a client may fall behind before it is cut off
 HEARTBEAT_EVERY = 15.0
 KEY_CHECK_EVERY = 10.0
 BATCH = 1000
+USAGE_KIND = "delivery:stream"
 
 Transport = Any  # asyncio.Transport; typed loosely because servers hand us their own
 
@@ -76,14 +78,23 @@ class StreamFilter:
 class Connection:
     """One stream client: its socket, where it stands in the log, and its key."""
 
-    __slots__ = ("chunked", "closed", "key_id", "last_seq", "transport")
+    __slots__ = ("chunked", "closed", "key_id", "last_seq", "sent", "subscriber_id", "transport")
 
-    def __init__(self, transport: Transport, key_id: int, last_seq: int, chunked: bool) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        key_id: int,
+        last_seq: int,
+        chunked: bool,
+        subscriber_id: int | None = None,
+    ) -> None:
         self.transport = transport
         self.key_id = key_id
         self.last_seq = last_seq
         self.chunked = chunked
         self.closed = False
+        self.subscriber_id = subscriber_id
+        self.sent = 0  # events written since usage was last collected
 
     def write(self, plain: bytes, framed: bytes) -> None:
         """Write one frame; cut the client off when it has fallen too far behind."""
@@ -145,6 +156,7 @@ class Hub:
         self._lane_lock = asyncio.Lock()
         self.heartbeat_every = HEARTBEAT_EVERY
         self.key_check_every = KEY_CHECK_EVERY
+        self.usage: UsageCounter | None = None  # counts deliveries per subscriber
 
     async def lane(self, delay: timedelta) -> Lane:
         """The lane for a delay, created at the log's position for that delay."""
@@ -169,6 +181,7 @@ class Hub:
 
     def detach(self, lane: Lane, key: tuple[Any, ...], conn: Connection) -> None:
         """Forget a connection; empty groups go too."""
+        self._count(conn)
         group = lane.groups.get(key)
         if group is not None:
             group.connections.discard(conn)
@@ -227,6 +240,7 @@ class Hub:
             if view is not None:
                 body = self.frame(entry, view, group)
                 await send({"type": "http.response.body", "body": body, "more_body": True})
+                conn.sent += 1
         conn.last_seq = max(conn.last_seq, page.next)
 
     async def run(self) -> None:
@@ -255,6 +269,7 @@ class Hub:
                 if time.monotonic() - last_key_check >= self.key_check_every:
                     last_key_check = time.monotonic()
                     await self._drop_revoked()
+                    self.collect_usage()
             except Unavailable as err:
                 log.warning("stream fan-out waiting for the database: %s", err)
                 await asyncio.sleep(1.0)
@@ -298,8 +313,21 @@ class Hub:
                 except RuntimeError:  # uvloop refuses writes to a transport that has closed
                     conn.closed = True
                     continue
+                conn.sent += 1
                 if transport.get_write_buffer_size() > MAX_BUFFER:
                     conn.close()
+
+    def _count(self, conn: Connection) -> None:
+        if conn.sent and conn.subscriber_id is not None and self.usage is not None:
+            self.usage.add(conn.subscriber_id, USAGE_KIND, conn.sent)
+        conn.sent = 0
+
+    def collect_usage(self) -> None:
+        """Move every connection's delivery count to the usage counter (no I/O)."""
+        for lane in self.lanes.values():
+            for group in lane.groups.values():
+                for conn in group.connections:
+                    self._count(conn)
 
     def _heartbeat(self) -> None:
         """A comment to the connections of groups that had no event for a while."""

@@ -55,7 +55,8 @@ async def key_owner(db: Database, key: str) -> KeyOwner | None:
             " p.depth, p.delay_minutes, p.embargoed"
             " FROM api_keys k LEFT JOIN subscribers s ON s.id = k.subscriber_id"
             " LEFT JOIN plans p ON p.slug = s.plan"
-            " WHERE k.key_hash = %s AND k.revoked_at IS NULL",
+            " WHERE k.key_hash = %s AND k.revoked_at IS NULL"
+            " AND (k.expires_at IS NULL OR k.expires_at > now())",
             (_digest(key),),
         )
         row = await cur.fetchone()
@@ -84,10 +85,12 @@ async def revoke_key(db: Database, key_id: int) -> None:
 
 
 async def revoked_keys(db: Database, key_ids: list[int]) -> set[int]:
-    """Those of `key_ids` that are revoked or gone."""
+    """Those of `key_ids` that are revoked, expired (after a rotation) or gone."""
     async with db.connection() as conn:
         cur = await conn.execute(
-            "SELECT id FROM api_keys WHERE id = ANY(%s) AND revoked_at IS NULL", (key_ids,)
+            "SELECT id FROM api_keys WHERE id = ANY(%s) AND revoked_at IS NULL"
+            " AND (expires_at IS NULL OR expires_at > now())",
+            (key_ids,),
         )
         active = {int(row[0]) for row in await cur.fetchall()}
     return set(key_ids) - active

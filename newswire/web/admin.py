@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from newswire.model import DEFAULT_TYPES, Plan, Product
-from newswire.store import keys, plans, products, subscribers
+from newswire.store import keys, limits, plans, products, subscribers
+from newswire.store.limits import MAX_NETWORKS, PlanLimits
 from newswire.web.auth import Admin
 from newswire.web.context import Context, context
 
@@ -16,6 +18,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 Ctx = Annotated[Context, Depends(context)]
+LIMIT_MAX = 2**31 - 1
 
 
 class ProductBody(BaseModel):
@@ -39,6 +42,46 @@ class PlanBody(BaseModel):
     depth: Literal["full", "summary"] = "full"
     delay: int = Field(default=0, ge=0, le=525600, description="minutes")
     embargoed: bool = False
+    rate_limit: int | None = Field(default=None, ge=1, le=LIMIT_MAX, description="per minute")
+    daily_quota: int | None = Field(default=None, ge=1, le=LIMIT_MAX, description="per UTC day")
+    stream_connections: int | None = Field(
+        default=None, ge=1, le=LIMIT_MAX, description="open streams per key"
+    )
+
+
+class LimitsBody(BaseModel):
+    """A plan's limits; null means no limit."""
+
+    model_config = ConfigDict(extra="forbid")
+    rate_limit: int | None = Field(default=None, ge=1, le=LIMIT_MAX, description="per minute")
+    daily_quota: int | None = Field(default=None, ge=1, le=LIMIT_MAX, description="per UTC day")
+    stream_connections: int | None = Field(
+        default=None, ge=1, le=LIMIT_MAX, description="open streams per key"
+    )
+
+
+class AllowBody(BaseModel):
+    """A subscriber's IP allow-list: networks in CIDR notation; empty allows all."""
+
+    model_config = ConfigDict(extra="forbid")
+    cidrs: list[Annotated[str, Field(max_length=64)]] = Field(max_length=MAX_NETWORKS)
+
+
+class RotateBody(BaseModel):
+    """How long the old key keeps working beside the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+    overlap: int = Field(default=86400, ge=0, le=30 * 86400, description="seconds")
+
+
+class RotatedOut(BaseModel):
+    """The new key, shown this once, and when the old one stops working."""
+
+    id: int
+    role: str
+    key: str
+    replaces: int
+    old_key_expires_at: datetime
 
 
 class SubscriberBody(BaseModel):
@@ -80,7 +123,8 @@ def _product_out(p: Product) -> ProductBody:
     )
 
 
-def _plan_out(p: Plan) -> PlanBody:
+def _plan_out(p: Plan, lim: PlanLimits | None = None) -> PlanBody:
+    lim = lim or PlanLimits()
     return PlanBody(
         slug=p.slug,
         products=sorted(p.products),
@@ -89,6 +133,9 @@ def _plan_out(p: Plan) -> PlanBody:
         depth=p.depth,
         delay=p.delay_minutes,
         embargoed=p.embargoed,
+        rate_limit=lim.rate_limit,
+        daily_quota=lim.daily_quota,
+        stream_connections=lim.stream_connections,
     )
 
 
@@ -119,13 +166,42 @@ async def create_plan(body: PlanBody, ctx: Ctx, _: Admin) -> PlanBody:
         delay_minutes=body.delay,
         embargoed=body.embargoed,
     )
-    return _plan_out(await plans.create_plan(ctx.db, plan))
+    made = await plans.create_plan(ctx.db, plan)
+    wanted = PlanLimits(body.rate_limit, body.daily_quota, body.stream_connections)
+    if wanted != PlanLimits():
+        await limits.set_plan_limits(ctx.db, made.slug, wanted)
+    return _plan_out(made, wanted)
 
 
 @router.get("/plans", response_model=list[PlanBody])
 async def list_plans(ctx: Ctx, _: Admin) -> list[PlanBody]:
     """Every plan."""
-    return [_plan_out(p) for p in await plans.plans(ctx.db)]
+    return [
+        _plan_out(p, await limits.plan_limits(ctx.db, p.slug)) for p in await plans.plans(ctx.db)
+    ]
+
+
+@router.put("/plans/{slug}/limits", response_model=LimitsBody)
+async def set_plan_limits(
+    slug: Annotated[str, Path(max_length=63)], body: LimitsBody, ctx: Ctx, _: Admin
+) -> LimitsBody:
+    """Replace a plan's rate limit, daily quota and stream cap (null: no limit)."""
+    wanted = PlanLimits(body.rate_limit, body.daily_quota, body.stream_connections)
+    await limits.set_plan_limits(ctx.db, slug, wanted)
+    if ctx.limiter is not None:
+        ctx.limiter.forget()
+    return body
+
+
+@router.put("/subscribers/{subscriber_id}/ip-allow", response_model=AllowBody)
+async def set_ip_allow(
+    subscriber_id: Annotated[int, Path(ge=1, le=2**62)], body: AllowBody, ctx: Ctx, _: Admin
+) -> AllowBody:
+    """Replace a subscriber's IP allow-list; requests from elsewhere get 403."""
+    networks = await limits.set_ip_allow(ctx.db, subscriber_id, body.cidrs)
+    if ctx.limiter is not None:
+        ctx.limiter.forget()
+    return AllowBody(cidrs=[str(n) for n in networks])
 
 
 @router.post("/subscribers", status_code=201, response_model=SubscriberOut)
@@ -152,6 +228,23 @@ async def create_key(body: KeyBody, ctx: Ctx, _: Admin) -> KeyOut:
         await subscribers.subscriber(ctx.db, body.subscriber)
     key_id, key = await keys.create_key(ctx.db, body.role, body.subscriber)
     return KeyOut(id=key_id, role=body.role, key=key)
+
+
+@router.post("/keys/{key_id}/rotate", status_code=201, response_model=RotatedOut)
+async def rotate_key(
+    key_id: Annotated[int, Path(ge=1, le=2**62)], ctx: Ctx, _: Admin, body: RotateBody | None = None
+) -> RotatedOut:
+    """A new key in place of this one; the old key works for `overlap` seconds more."""
+    done = await limits.rotate_key(
+        ctx.db, key_id, timedelta(seconds=(body or RotateBody()).overlap)
+    )
+    return RotatedOut(
+        id=done.key_id,
+        role=done.role,
+        key=done.key,
+        replaces=done.old_key_id,
+        old_key_expires_at=done.old_expires_at,
+    )
 
 
 @router.delete("/keys/{key_id}", status_code=204)

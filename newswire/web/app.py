@@ -21,6 +21,7 @@ from newswire.delivery.destinations import run_destination_worker
 from newswire.delivery.embargo import run_embargo_scheduler
 from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
+from newswire.delivery.usage_counter import UsageCounter
 from newswire.delivery.webhooks import run_webhook_worker
 from newswire.enrich.pipeline import warm_up
 from newswire.search import index_dir
@@ -40,7 +41,9 @@ from newswire.web import (
     webhooks,
     wire,
 )
+from newswire.web.body_limit import BodyLimit
 from newswire.web.context import Context
+from newswire.web.limits import Limiter, LimitHeaders
 from newswire.web.pages import admin_pages, desk_pages, login, portal, portal_alerts
 from newswire.web.problems import install_problem_handlers
 
@@ -81,8 +84,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await db.open()
         notifier = WireNotifier(settings.database_url)
         hub = Hub(db, notifier, settings.agency_name)
-        app.state.context = Context(settings=settings, db=db, notifier=notifier, hub=hub)
+        usage = UsageCounter(db)
+        hub.usage = usage
+        app.state.context = Context(
+            settings=settings,
+            db=db,
+            notifier=notifier,
+            hub=hub,
+            usage=usage,
+            limiter=Limiter(db, usage),
+        )
         tasks = [
+            asyncio.create_task(usage.run(), name="usage-counters"),
             asyncio.create_task(notifier.run(), name="wire-notifier"),
             asyncio.create_task(run_embargo_scheduler(db), name="embargo-scheduler"),
             asyncio.create_task(hub.run(), name="stream-fanout"),
@@ -127,6 +140,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_problem_handlers(app)
+    app.add_middleware(LimitHeaders)
+    app.add_middleware(BodyLimit)
     app.state.destination_cipher = cipher  # web/destinations.py encrypts with it
     routers = (
         desk.router,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from newswire.errors import Forbidden, Unauthorized
@@ -12,6 +12,7 @@ from newswire.model import Viewer, ViewerKind
 from newswire.store.database import Database
 from newswire.store.keys import KeyOwner, key_owner
 from newswire.web.context import Context, context
+from newswire.web.limits import STATE_KEY, client_address
 
 __all__ = ["Admin", "Caller", "Editor", "Subscriber", "viewer_of"]
 
@@ -37,10 +38,15 @@ def bearer_key(authorization: str | None) -> str | None:
 
 
 async def _caller(
+    request: Request,
     ctx: Annotated[Context, Depends(context)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> KeyOwner:
-    return await authenticate(ctx.db, credentials.credentials if credentials else None)
+    owner = await authenticate(ctx.db, credentials.credentials if credentials else None)
+    if ctx.limiter is not None:
+        headers = await ctx.limiter.admit(owner, client_address(request.scope))
+        setattr(request.state, STATE_KEY, headers)  # LimitHeaders adds them to the answer
+    return owner
 
 
 async def _editor(owner: Annotated[KeyOwner, Depends(_caller)]) -> KeyOwner:

@@ -9,7 +9,9 @@ from fastapi import Request
 from newswire.config import Settings
 from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
+from newswire.delivery.usage_counter import UsageCounter
 from newswire.store.database import Database
+from newswire.web.limits import Limiter
 
 __all__ = ["Context", "context"]
 
@@ -22,6 +24,8 @@ class Context:
     db: Database
     notifier: WireNotifier
     hub: Hub
+    usage: UsageCounter | None = None  # deliveries and requests, flushed every few seconds
+    limiter: Limiter | None = None  # rate limits, quotas, allow-lists, stream caps
 
 
 def context(request: Request) -> Context:

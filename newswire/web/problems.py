@@ -11,9 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from newswire.errors import NewswireError, Unavailable
+from newswire.errors import NewswireError, TooManyRequests, Unavailable
 
-__all__ = ["install_problem_handlers", "problem"]
+__all__ = ["error_response", "install_problem_handlers", "problem"]
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "https://newswire.dev/problems/"
@@ -52,9 +52,17 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Invalid input", detail, errors=fields)
 
 
+def error_response(exc: NewswireError) -> JSONResponse:
+    """The problem response of one of our errors, with its headers (Retry-After on 429)."""
+    response = problem(exc.status, exc.title, str(exc))
+    if isinstance(exc, TooManyRequests):
+        response.headers.update(exc.headers | {"Retry-After": str(exc.retry_after)})
+    return response
+
+
 def _newswire(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NewswireError)
-    return problem(exc.status, exc.title, str(exc))
+    return error_response(exc)
 
 
 def _http(_: Request, exc: Exception) -> JSONResponse:

@@ -8,6 +8,7 @@ serves it the same way when the app is mounted differently.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
@@ -25,7 +26,8 @@ from newswire.model import DEFAULT_TYPES
 from newswire.store.keys import KeyOwner
 from newswire.web.auth import Subscriber, authenticate, bearer_key, viewer_of
 from newswire.web.context import Context, context
-from newswire.web.problems import problem
+from newswire.web.limits import client_address
+from newswire.web.problems import error_response
 
 __all__ = ["PATH", "RAW_SEND", "router", "serve_stream", "stream_response"]
 
@@ -46,6 +48,7 @@ class StreamRequest:
     delay: timedelta
     key_id: int
     after: int
+    subscriber_id: int | None = None
 
 
 def _csv(field: str, value: str | None, allowed: Names | None = None) -> Names | None:
@@ -88,7 +91,8 @@ def prepare_stream(hub: Hub, owner: KeyOwner, params: dict[str, str | None]) -> 
     viewer = viewer_of(owner)
     delay = timedelta(minutes=viewer.plan.delay_minutes if viewer.plan else 0)
     group = hub.group(viewer, stream_filter, fmt)
-    return StreamRequest(group, delay, owner.key_id, -1 if resume is None else resume)
+    after = -1 if resume is None else resume
+    return StreamRequest(group, delay, owner.key_id, after, owner.subscriber_id)
 
 
 async def run_stream(
@@ -105,7 +109,13 @@ async def run_stream(
     ]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": PREAMBLE, "more_body": True})
-    conn = Connection(transport, request.key_id, request.after, scope.get("http_version") == "1.1")
+    conn = Connection(
+        transport,
+        request.key_id,
+        request.after,
+        scope.get("http_version") == "1.1",
+        request.subscriber_id,
+    )
     group, delay = request.group, request.delay
     del request  # what stays referenced stays for the life of the stream
     await hub.serve(conn, group, delay, send, receive)
@@ -114,20 +124,27 @@ async def run_stream(
 async def serve_stream(ctx: Context, scope: Scope, receive: Receive, send: Send) -> None:
     """The short path: parse, authenticate and check, then stream (or answer a problem)."""
     try:
-        request = await _request_from_scope(ctx, scope)
+        request, slot = await _request_from_scope(ctx, scope)
     except NewswireError as err:
-        await problem(err.status, err.title, str(err))(scope, receive, send)
+        await error_response(err)(scope, receive, send)
         return
-    await run_stream(ctx.hub, request, scope, receive, send)
+    with slot:
+        await run_stream(ctx.hub, request, scope, receive, send)
 
 
-async def _request_from_scope(ctx: Context, scope: Scope) -> StreamRequest:
+async def _request_from_scope(
+    ctx: Context, scope: Scope
+) -> tuple[StreamRequest, AbstractContextManager[object]]:
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     params: dict[str, str | None] = {name: values[-1] for name, values in query.items()}
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
     params["last_event_id"] = headers.get("last-event-id")
     owner = await authenticate(ctx.db, bearer_key(headers.get("authorization")))
-    return prepare_stream(ctx.hub, owner, params)
+    if ctx.limiter is None:
+        return prepare_stream(ctx.hub, owner, params), nullcontext()
+    await ctx.limiter.admit(owner, client_address(scope))
+    request = prepare_stream(ctx.hub, owner, params)
+    return request, await ctx.limiter.reserve_stream(owner)
 
 
 class _StreamResponse(Response):
