@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from newswire.cli_entities import add_entity_parser
 from newswire.cli_media import add_media_parser
 from newswire.cli_users import add_user_parser
 from newswire.config import Settings
@@ -374,6 +375,7 @@ def _parser() -> argparse.ArgumentParser:
     _follow_parser(sub, common)
     add_media_parser(sub, common)
     add_user_parser(sub, common)
+    add_entity_parser(sub, common)
     return parser
 
 

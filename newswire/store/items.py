@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 
 from psycopg.types.json import Jsonb
 
+from newswire.enrich.record import EnrichmentRecord
 from newswire.errors import Conflict, Invalid, NotFound
 from newswire.model import EventKind, Item, ItemState, Signal
 from newswire.store.database import Database
+from newswire.store.enrichment import record_enrichment
 from newswire.store.events import Conn, append_event
 from newswire.store.item_rows import STATE_COLUMNS, state_from_row
 from newswire.store.products import check_slug, missing_products
@@ -98,8 +100,11 @@ async def publish_item(
     uri_prefix: str = "urn:newswire:",
     source_version: int | None = None,
     also: Callable[[Conn], Awaitable[None]] | None = None,
+    enrichment: EnrichmentRecord | None = None,
 ) -> Published:
     """Publish a new item as version 1; held back while its embargo is in the future.
+
+    `enrichment` (provenance, fingerprint, concepts) is stored in the same transaction.
 
     `also` runs inside the publishing transaction, before the wire-log append (media
     renditions are recorded this way, so an item never goes out without them).
@@ -130,6 +135,8 @@ async def publish_item(
         if cur.rowcount == 0:
             raise Conflict(f"item {uri!r} exists already; send a new version with PUT")
         await _insert_version(conn, stored, 1, products, None)
+        if enrichment is not None:
+            await record_enrichment(conn, uri, 1, enrichment)
         if also is not None:
             await also(conn)
         seq = await append_event(conn, EventKind.PUBLISH, stored, 1, products, embargoed)
@@ -144,6 +151,7 @@ async def update_item(
     signal: Signal,
     *,
     source_version: int | None = None,
+    enrichment: EnrichmentRecord | None = None,
 ) -> Published:
     """Store a new version (an update or a correction) of a live item."""
     if item.uri is not None and item.uri != uri:
@@ -190,6 +198,8 @@ async def update_item(
             ),
         )
         await _insert_version(conn, stored, version, products, signal)
+        if enrichment is not None:
+            await record_enrichment(conn, uri, version, enrichment)
         seq = await append_event(conn, EventKind(signal), stored, version, products, embargoed)
     return Published(uri, version, seq)
 

@@ -33,9 +33,12 @@ from newswire.web import (
     desk,
     destinations,
     docs,
+    enrichment,
+    entities,
     media,
     ops,
     public,
+    related,
     search,
     stream,
     webhooks,
@@ -144,7 +147,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit)
     app.state.destination_cipher = cipher  # web/destinations.py encrypts with it
     routers = (
+        enrichment.router,  # before desk.router's /v1/desk/items/{uri:path}
         desk.router,
+        entities.router,
+        related.router,  # before wire.router: its /v1/items/{uri:path} would take /related
         media.router,  # before wire.router: its /v1/items/{uri:path} would take renditions
         wire.router,
         stream.router,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from newswire.errors import Invalid
 from newswire.ingest import ingest_document
 from newswire.model import Item
+from newswire.store.enrichment import near_duplicate_of
 from newswire.web.auth import Editor
 from newswire.web.context import Context, context
 from newswire.web.desk_actions import kill_story, publish_story, update_story
@@ -56,25 +57,29 @@ class IngestedOut(BaseModel):
 
 
 class Published(BaseModel):
-    """Where the new version stands in the wire log."""
+    """Where the new version stands in the wire log; `nearDuplicateOf` names a recent
+    item this version nearly repeats (for the editor's eyes only)."""
 
     uri: str
     version: int
     seq: int
+    nearDuplicateOf: str | None = None
 
 
 @router.post("/items", status_code=201, response_model=Published)
 async def publish(body: PublishRequest, ctx: Ctx, _: Editor) -> Published:
     """Publish a new item; one with a future `embargoedUntil` is held until then."""
     done = await publish_story(ctx.db, body.item, body.products, ctx.settings.uri_prefix)
-    return Published(uri=done.uri, version=done.version, seq=done.seq)
+    near = await near_duplicate_of(ctx.db, done.uri, done.version)
+    return Published(uri=done.uri, version=done.version, seq=done.seq, nearDuplicateOf=near)
 
 
 @router.put("/items/{uri:path}", response_model=Published)
 async def update(uri: str, body: UpdateRequest, ctx: Ctx, _: Editor) -> Published:
     """A new version of an item, signalled to subscribers as an update or a correction."""
     done = await update_story(ctx.db, checked_uri(uri), body.item, body.products, body.signal)
-    return Published(uri=done.uri, version=done.version, seq=done.seq)
+    near = await near_duplicate_of(ctx.db, done.uri, done.version)
+    return Published(uri=done.uri, version=done.version, seq=done.seq, nearDuplicateOf=near)
 
 
 @router.post("/items/{uri:path}/kill", response_model=Published)
