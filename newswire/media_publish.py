@@ -65,7 +65,11 @@ def _make(
     sniffed = check_claim(head, upload.filename, upload.content_type)
     with _RENDERING:
         if sniffed.family == "video":
-            return sniffed, video_renditions(upload.path, work, sniffed, limits), FileMetadata()
+            return (
+                sniffed,
+                video_renditions(upload.path, work, sniffed, limits, agency),
+                FileMetadata(),
+            )
         made, metadata = picture_renditions(upload.path, work, sniffed, agency, limits.max_pixels)
         return sniffed, made, metadata
 
