@@ -123,7 +123,7 @@ def _measured(name: str, path: Path, limits: MediaLimits) -> RenditionFile:
 
 
 def video_renditions(
-    source: Path, work: Path, sniffed: Sniffed, limits: MediaLimits, agency: str = "Preview"
+    source: Path, work: Path, sniffed: Sniffed, limits: MediaLimits, agency: str
 ) -> list[RenditionFile]:
     """Every video rendition of `source`, written under `work`."""
     info = probe(source, limits.video_seconds)
