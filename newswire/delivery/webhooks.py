@@ -36,6 +36,7 @@ from newswire.model import Plan, Viewer, ViewerKind
 from newswire.store import webhook_outbox as outbox
 from newswire.store.database import Database
 from newswire.store.events import read_events
+from newswire.store.usage import record_webhook_usage
 from newswire.store.webhooks import DeliveryStatus
 
 __all__ = ["RETRY", "TIMEOUT", "RetryPolicy", "fill", "run_webhook_worker"]
@@ -168,6 +169,7 @@ class _Worker:
             code, error = await _post(self.client, claim, self.timeout)
             if error is None:
                 await outbox.finish_delivery(self.db, claim, "delivered", code, None)
+                await record_webhook_usage(self.db, claim.webhook_id)
                 return
             age = (datetime.now(UTC) - claim.created_at).total_seconds()
             dead = self.retry.gives_up(claim.attempts, age)

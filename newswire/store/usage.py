@@ -7,7 +7,7 @@ from datetime import date
 
 from newswire.store.database import Database
 
-__all__ = ["UsageRow", "record_usage", "usage", "usage_today"]
+__all__ = ["UsageRow", "record_usage", "record_webhook_usage", "usage", "usage_today"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,19 @@ async def record_usage(db: Database, subscriber_id: int, kind: str, count: int =
             " ON CONFLICT (subscriber_id, day, kind)"
             " DO UPDATE SET count = usage_daily.count + EXCLUDED.count",
             (subscriber_id, kind, count),
+        )
+
+
+async def record_webhook_usage(db: Database, webhook_id: int, count: int = 1) -> None:
+    """Count a delivered webhook (`delivery:webhook`) for the webhook's subscriber."""
+    async with db.connection() as conn:
+        await conn.execute(
+            "INSERT INTO usage_daily (subscriber_id, day, kind, count)"
+            " SELECT subscriber_id, (now() AT TIME ZONE 'UTC')::date, 'delivery:webhook', %s"
+            " FROM webhooks WHERE id = %s"
+            " ON CONFLICT (subscriber_id, day, kind)"
+            " DO UPDATE SET count = usage_daily.count + EXCLUDED.count",
+            (count, webhook_id),
         )
 
 

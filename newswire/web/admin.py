@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from newswire.model import DEFAULT_TYPES, Plan, Product
-from newswire.store import keys, limits, plans, products, subscribers
+from newswire.store import audit, keys, limits, plans, products, subscribers, usage
 from newswire.store.limits import MAX_NETWORKS, PlanLimits
 from newswire.web.auth import Admin
 from newswire.web.context import Context, context
@@ -251,3 +252,49 @@ async def rotate_key(
 async def revoke_key(key_id: int, ctx: Ctx, _: Admin) -> None:
     """Revoke a key at once."""
     await keys.revoke_key(ctx.db, key_id)
+
+
+class UsageOut(BaseModel):
+    """One daily counter: a subscriber's count of one kind on one UTC day."""
+
+    subscriber_id: int
+    subscriber: str
+    day: date
+    kind: str
+    count: int
+
+
+class AuditOut(BaseModel):
+    """One recorded desk or admin action."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+
+
+@router.get("/usage", response_model=list[UsageOut])
+async def usage_report(
+    ctx: Ctx,
+    _: Admin,
+    days: Annotated[int, Query(ge=1, le=366)] = 30,
+    subscriber: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+) -> list[UsageOut]:
+    """Daily counters of the last `days` days (deliveries by channel, searches, requests)."""
+    if ctx.usage is not None:
+        await ctx.usage.flush()  # this node's latest counts too
+    rows = await usage.usage(ctx.db, days, subscriber)
+    return [UsageOut(**asdict(r)) for r in rows]
+
+
+@router.get("/audit", response_model=list[AuditOut])
+async def audit_log(
+    ctx: Ctx,
+    _: Admin,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    before: Annotated[int | None, Query(ge=1, le=2**62, description="an entry id")] = None,
+) -> list[AuditOut]:
+    """Desk and admin actions, newest first; page back with `before`."""
+    return [AuditOut(**asdict(e)) for e in await audit.audit_entries(ctx.db, limit, before)]

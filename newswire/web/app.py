@@ -41,9 +41,11 @@ from newswire.web import (
     related,
     search,
     stream,
+    usage,
     webhooks,
     wire,
 )
+from newswire.web.audit_trail import AuditTrail
 from newswire.web.body_limit import BodyLimit
 from newswire.web.context import Context
 from newswire.web.limits import Limiter, LimitHeaders
@@ -144,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(LimitHeaders)
+    app.add_middleware(AuditTrail)
     app.add_middleware(BodyLimit)
     app.state.destination_cipher = cipher  # web/destinations.py encrypts with it
     routers = (
@@ -155,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wire.router,
         stream.router,
         search.router,
+        usage.router,
         webhooks.router,
         destinations.router,
         alerts.router,

@@ -11,6 +11,7 @@ from newswire.errors import Forbidden, Unauthorized
 from newswire.model import Viewer, ViewerKind
 from newswire.store.database import Database
 from newswire.store.keys import KeyOwner, key_owner
+from newswire.web.audit_trail import OWNER_KEY
 from newswire.web.context import Context, context
 from newswire.web.limits import STATE_KEY, client_address
 
@@ -43,6 +44,7 @@ async def _caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> KeyOwner:
     owner = await authenticate(ctx.db, credentials.credentials if credentials else None)
+    setattr(request.state, OWNER_KEY, owner)  # AuditTrail names the actor
     if ctx.limiter is not None:
         headers = await ctx.limiter.admit(owner, client_address(request.scope))
         setattr(request.state, STATE_KEY, headers)  # LimitHeaders adds them to the answer

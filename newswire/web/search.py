@@ -167,6 +167,8 @@ async def search(
     now = datetime.now(UTC)
     offset = _offset(cursor)
     node = parse(q)
+    if ctx.usage is not None and owner.subscriber_id is not None:
+        ctx.usage.add(owner.subscriber_id, "search")
     required = entitlement(viewer, now)
     if required is None:
         return {"total": 0, "hits": [], "facets": {name: [] for name in FACETS}, "next": None}

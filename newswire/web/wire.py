@@ -82,6 +82,8 @@ async def feed(
         entries = [e for e in shown if e is not None]
         remaining = deadline - loop.time()
         if entries or remaining <= 0:
+            if entries and ctx.usage is not None and owner.subscriber_id is not None:
+                ctx.usage.add(owner.subscriber_id, "delivery:feed", len(entries))
             return JSONResponse({"entries": entries, "next": cursor})
         await ctx.notifier.wait(min(remaining, 1.0))
 
