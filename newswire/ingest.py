@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newswire import formats
-from newswire.enrich.pipeline import enriched
 from newswire.errors import Invalid, NotFound
 from newswire.formats.common import Parsed
 from newswire.model import Item, Signal
 from newswire.store import items
 from newswire.store.database import Database
+from newswire.store.enrichment import enrich_version
 from newswire.store.products import missing_products
 
 __all__ = ["Ingested", "ingest_document"]
@@ -80,8 +80,9 @@ async def _apply(db: Database, entry: Parsed, products: list[str], uri_prefix: s
         return Ingested(done.uri, "killed", done.version, done.seq)
     source = _source_version(item)
     if known is None:
+        enriched, record = await enrich_version(db, item)
         done = await items.publish_item(
-            db, await enriched(item), products, uri_prefix=uri_prefix, source_version=source
+            db, enriched, products, uri_prefix=uri_prefix, source_version=source, enrichment=record
         )
         return Ingested(done.uri, "published", done.version, done.seq)
     assert item.uri is not None
@@ -89,8 +90,9 @@ async def _apply(db: Database, entry: Parsed, products: list[str], uri_prefix: s
     if source is not None and seen is not None and source <= seen:
         return Ingested(item.uri, "skipped", note=f"version {source} is already on the wire")
     signal: Signal = "correction" if entry.signal == "correction" else "update"
+    enriched, record = await enrich_version(db, item)
     done = await items.update_item(
-        db, item.uri, await enriched(item), products, signal, source_version=source
+        db, item.uri, enriched, products, signal, source_version=source, enrichment=record
     )
     return Ingested(
         done.uri, "corrected" if signal == "correction" else "updated", done.version, done.seq

@@ -88,3 +88,16 @@ def test_the_enrichment_endpoint_is_for_editors(wire: Wire) -> None:
     missing = wire.editor.get("/v1/desk/items/urn:newswire:nothing/enrichment")
     assert missing.status_code == 404
     assert wire.editor.get(f"/v1/desk/items/{done['uri']}/enrichment?version=7").status_code == 404
+
+
+def test_ingested_stories_are_enriched_and_recorded_too(wire: Wire) -> None:
+    wire.product("news")
+    document = json.dumps(_story(DEFENCE["headline"], DEFENCE["body"], uri="urn:src:1"))
+    r = wire.editor.post(
+        "/v1/desk/ingest?products=news",
+        content=document,
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 201, r.text
+    found = wire.editor.get("/v1/desk/items/urn:src:1/enrichment").json()
+    assert found["provenance"]["organisations"] == "entities" and found["fingerprint"]
