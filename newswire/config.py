@@ -75,6 +75,16 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
         "Fernet key encrypting FTP/SFTP credentials at rest; empty: one generated into"
         " data_dir/destination.key on first start (give every node the same key)",
     ),
+    "smtp_host": (
+        "NEWSWIRE_SMTP_HOST",
+        "",
+        "SMTP server for alert e-mails; empty sends none (links in them use public_url)",
+    ),
+    "smtp_port": ("NEWSWIRE_SMTP_PORT", "25", "SMTP port (587 with starttls, 465 with tls)"),
+    "smtp_tls": ("NEWSWIRE_SMTP_TLS", "none", "none, starttls or tls"),
+    "smtp_user": ("NEWSWIRE_SMTP_USER", "", "SMTP login; empty sends without one"),
+    "smtp_password": ("NEWSWIRE_SMTP_PASSWORD", "", "SMTP password"),
+    "smtp_from": ("NEWSWIRE_SMTP_FROM", "newswire@localhost", "sender of alert e-mails"),
 }
 
 
@@ -95,6 +105,12 @@ class Settings:
     download_secret: str
     public_url: str
     destination_key: str
+    smtp_host: str
+    smtp_port: int
+    smtp_tls: str
+    smtp_user: str
+    smtp_password: str
+    smtp_from: str
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:

@@ -18,6 +18,7 @@ from newswire.delivery.alert_webhooks import run_alert_webhooks
 from newswire.delivery.alerts import AlertMatcher
 from newswire.delivery.destination_secrets import load_cipher
 from newswire.delivery.destinations import run_destination_worker
+from newswire.delivery.email_alerts import SmtpSettings, run_email_alerts
 from newswire.delivery.embargo import run_embargo_scheduler
 from newswire.delivery.fanout import Hub
 from newswire.delivery.notifier import WireNotifier
@@ -27,12 +28,14 @@ from newswire.enrich.pipeline import warm_up
 from newswire.search import index_dir
 from newswire.search.follower import run_search_follower
 from newswire.store.database import Database, migrate
+from newswire.store.sessions import page_secret
 from newswire.web import (
     admin,
     alerts,
     desk,
     destinations,
     docs,
+    email_alerts,
     enrichment,
     entities,
     media,
@@ -119,6 +122,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tasks.append(
             asyncio.create_task(run_alert_webhooks(db, matcher.matched), name="alert-webhooks")
         )
+        if settings.smtp_host:  # alert e-mails; web/email_alerts.py serves their unsubscribe
+            smtp = SmtpSettings(
+                settings.smtp_host, settings.smtp_port, settings.smtp_tls, settings.smtp_user,
+                settings.smtp_password, settings.smtp_from,
+                settings.public_url or "http://localhost:8080",
+            )  # fmt: skip
+            mail = run_email_alerts(db, notifier, smtp, await page_secret(db))
+            tasks.append(asyncio.create_task(mail, name="email-alerts"))
         # The enrichment models load once per process (about a second): not on a publish.
         tasks.append(asyncio.create_task(asyncio.to_thread(warm_up), name="enrich-warm-up"))
         # Long-lived start-up objects leave the collector's view, and collections run
@@ -162,6 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks.router,
         destinations.router,
         alerts.router,
+        email_alerts.router,
         admin.router,
         ops.router,
         docs.router,
