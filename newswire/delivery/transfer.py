@@ -29,13 +29,17 @@ def check_private_key(text: str) -> None:
     """Invalid unless the text is a private key asyncssh can read (unencrypted)."""
     try:
         asyncssh.import_private_key(text)
-    except (asyncssh.KeyImportError, ValueError) as err:
-        raise Invalid(f"privateKey: not a usable private key ({err})") from None
+    except Exception as err:  # the parser raises several kinds for malformed input
+        raise Invalid(f"privateKey: not a usable private key ({_short(err)})") from None
 
 
 def check_host_key(text: str) -> None:
     """Invalid unless the text is an SSH public key (`ssh-ed25519 AAAA...`)."""
     try:
         asyncssh.import_public_key(text)
-    except (asyncssh.KeyImportError, ValueError) as err:
-        raise Invalid(f"hostKey: not an SSH public key ({err})") from None
+    except Exception as err:  # the parser raises several kinds for malformed input
+        raise Invalid(f"hostKey: not an SSH public key ({_short(err)})") from None
+
+
+def _short(err: Exception) -> str:
+    return (str(err) or type(err).__name__)[:200]
