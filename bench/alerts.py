@@ -220,6 +220,7 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=10_000)
     parser.add_argument("--count", type=int, default=200, help="measured publishes")
     args = parser.parse_args()
+    load_before = [round(v, 1) for v in os.getloadavg()]
     rng = random.Random(1)
     vocab = _vocabulary(rng)
     queries = _queries(rng, vocab, args.alerts)
@@ -257,6 +258,8 @@ def main() -> None:
                 server.wait(30)
         finally:
             pg.stop()
+    result["load_average_before"] = load_before
+    result["load_average_after"] = [round(v, 1) for v in os.getloadavg()]
     result["percolator_alone"] = _percolator_alone(queries, vocab, 500)
     result["machine"] = f"{platform.machine()} {platform.python_version()}"
     RESULTS.mkdir(exist_ok=True)
@@ -311,7 +314,7 @@ def _run(
     for _ in range(20):  # warm up
         editor.post("/v1/desk/items", json={"item": _story(rng, vocab), "products": ["world"]})
     time.sleep(1.0)
-    alert_ms, publish_ms, missing = [], [], 0
+    alert_ms, publish_ms, behind_ms, missing = [], [], [], 0
     for _ in range(count):
         item = _story(rng, vocab, extra="benchtarget")
         started = time.perf_counter()
@@ -326,6 +329,8 @@ def _run(
             alert_ms.append((got_alert - started) * 1000)
         if got_publish is not None:
             publish_ms.append((got_publish - started) * 1000)
+        if got_publish is not None and got_alert is not None:
+            behind_ms.append((got_alert - got_publish) * 1000)
         time.sleep(0.05)
     time.sleep(1.0)
     matches = watched.get(f"/v1/alerts/{target}/matches", params={"limit": 500}).json()
@@ -341,6 +346,7 @@ def _run(
         "alerts_missing": missing,
         "publish_to_alert_event": _summary(alert_ms) if alert_ms else None,
         "publish_to_own_publish_event": _summary(publish_ms) if publish_ms else None,
+        "alert_event_after_publish_event": _summary(behind_ms) if behind_ms else None,
         "target_matches_listed": len(matches["matches"]),
         "matches_recorded": int(row[0]),
         "matches_per_story": round(int(row[0]) / max(int(row[1]), 1), 1),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
 import random
 import statistics
@@ -441,6 +442,7 @@ def main() -> None:
         "vocabulary_per_language": VOCABULARY,
         "plan": {"products": sorted(PLAN), "of": len(PRODUCTS)},
         "machine": f"{platform.machine()} {platform.python_version()}",
+        "load_average_at_start": [round(v, 1) for v in os.getloadavg()],
         "queries_typed": {k: v.q for k, v in kinds.items()},
     }
     with tempfile.TemporaryDirectory(prefix="nw-search-bench-") as tmp:
@@ -476,6 +478,8 @@ def main() -> None:
             result["postgres"] = _reference(Path(tmp), rows_file, kinds, args)
             result["ratios"] = _ratios(result)
             _save(result, name)
+    result["load_average_at_end"] = [round(v, 1) for v in os.getloadavg()]
+    _save(result, name)
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

@@ -18,8 +18,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import psycopg
 
@@ -40,7 +42,9 @@ from newswire.store.events import Entry, head_at, read_events
 __all__ = ["AlertMatcher", "alert_frame", "filters_from_json", "saved_query"]
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 PAGE = 500
+CACHE_FOR = 5.0  # seconds a subscriber's plan and keys are trusted without a new read
 RELOAD_EVERY = 300.0  # seconds: a full reload heals anything a lost NOTIFY missed
 _MATCHED = (EventKind.PUBLISH, EventKind.UPDATE, EventKind.CORRECTION, EventKind.RELEASE)
 _FILTER_LISTS = (
@@ -104,6 +108,22 @@ class AlertMatcher:
         self.loaded = asyncio.Event()
         self.matched = asyncio.Event()  # set after each recorded batch: wakes the webhook sender
         self._max_id = 0
+        # Plans and keys change rarely: read once, kept for CACHE_FOR seconds, so the
+        # path from a publish to its alert holds no database round trip for them.
+        self._plans: dict[int, Plan | None] = {}
+        self._keys: dict[int, int] = {}  # key id -> subscriber id
+        self._keyed: set[int] = set()  # subscribers whose keys are in `_keys`
+        self._cached_at = 0.0
+
+    def _fresh(self, cache: dict[int, _T]) -> dict[int, _T]:
+        """The cache, emptied (all of them) once they are CACHE_FOR seconds old."""
+        now = time.monotonic()
+        if now - self._cached_at > CACHE_FOR:
+            self._plans.clear()
+            self._keys.clear()
+            self._keyed.clear()
+            self._cached_at = now
+        return cache
 
     def _add(self, alerts: list[store.Alert]) -> None:
         for alert in alerts:
@@ -223,7 +243,7 @@ class AlertMatcher:
         """The matches of these entries for plans of this delay, and stream frames."""
         found: list[store.NewMatch] = []
         frames: dict[int, list[bytes]] = defaultdict(list)
-        plans: dict[int, Plan] = {}
+        plans = self._fresh(self._plans)
         now = datetime.now(UTC)
         for entry in entries:
             event, state = entry.event, entry.state
@@ -240,6 +260,7 @@ class AlertMatcher:
             missing = sorted({q.subscriber_id for q in candidates} - plans.keys())
             if missing:
                 plans |= await store.subscriber_plans(self.db, missing)
+                plans |= {sub: None for sub in missing if sub not in plans}
             for query in candidates:
                 plan = plans.get(query.subscriber_id)
                 if plan is None or plan.delay_minutes != delay:
@@ -271,7 +292,10 @@ class AlertMatcher:
     async def _push(self, frames: dict[int, list[bytes]]) -> None:
         """Write alert frames to this process's stream connections of each subscriber."""
         assert self.hub is not None
-        keys = await store.live_keys(self.db, sorted(frames))
+        keys = self._fresh(self._keys)
+        if not set(frames) <= self._keyed:
+            keys |= await store.live_keys(self.db, sorted(frames))
+            self._keyed |= set(frames)
         for lane in list(self.hub.lanes.values()):
             for group in list(lane.groups.values()):
                 for conn in list(group.connections):
