@@ -11,6 +11,7 @@ from psycopg.types.json import Jsonb
 
 from newswire.enrich.record import EnrichmentRecord
 from newswire.errors import Conflict, Invalid, NotFound
+from newswire.formats.safe_html import clean_item
 from newswire.model import EventKind, Item, ItemState, Signal
 from newswire.store.database import Database
 from newswire.store.enrichment import record_enrichment
@@ -110,6 +111,7 @@ async def publish_item(
     renditions are recorded this way, so an item never goes out without them).
     """
     products = sorted(set(products))
+    item = clean_item(item)  # bodies sanitised once, for every exit (formats/safe_html.py)
     check_version(item, products)
     now = datetime.now(UTC)
     uri = item.uri or f"{uri_prefix}{uuid.uuid4()}"
@@ -156,6 +158,7 @@ async def update_item(
     """Store a new version (an update or a correction) of a live item."""
     if item.uri is not None and item.uri != uri:
         raise Invalid(f"item.uri: {item.uri!r} differs from the uri in the path {uri!r}")
+    item = clean_item(item)
     now = datetime.now(UTC)
     async with db.transaction() as conn:
         cur = await conn.execute(
