@@ -373,3 +373,43 @@ def test_stories_published_while_no_server_ran_fire_at_the_next_start(
     finally:
         client.close()
         second.stop()
+
+
+def test_a_refused_alert_webhook_is_retried_with_the_same_id(wire: Wire) -> None:
+    full, _, _ = wire.three_plans("world")
+    refused: list[bytes] = []
+
+    def answer(n: int, body: bytes) -> tuple[int, float]:
+        if b'"event":"alert"' in body and not refused:
+            refused.append(body)
+            return 500, 0.0
+        return 200, 0.0
+
+    receiver = Receiver(answer)
+    try:
+        full.post("/v1/webhooks", json={"url": receiver.url})
+        alert_id = _alert(full, "manatee", channels=["webhook"])
+        wire.publish(story("Manatee rescued"), ["world"])
+        wait_until(lambda: _matches(full, alert_id)[0]["webhook_status"] == "delivered")
+        alerts = [r for r in receiver.received if r.entry["event"] == "alert"]
+        assert [r.status for r in alerts] == [500, 200]
+        assert alerts[0].id == alerts[1].id and alerts[0].body == alerts[1].body == refused[0]
+    finally:
+        receiver.close()
+
+
+def test_an_alert_may_belong_to_one_of_the_subscribers_users(wire: Wire) -> None:
+    full, summary, _ = wire.three_plans("world")
+    with psycopg.connect(wire.db_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "INSERT INTO users (username, password_hash, role, subscriber_id)"
+            " SELECT s.name || '-desk', 'x', 'subscriber', s.id FROM subscribers s"
+            " RETURNING username, id"
+        ).fetchall()
+    users = dict(rows)
+    mine = _alert(full, "gold", user_id=users["Full-desk"])
+    assert full.get(f"/v1/alerts/{mine}").json()["user_id"] == users["Full-desk"]
+    theirs = {"name": "x", "query": "gold", "user_id": users["Summary-desk"]}
+    _problem(full.post("/v1/alerts", json=theirs), 422, "user_id")
+    assert [a["id"] for a in full.get("/v1/alerts").json()] == [mine]
+    assert summary.get("/v1/alerts").json() == []
