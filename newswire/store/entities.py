@@ -8,6 +8,7 @@ with the CLI while a server runs) shapes recognition of the very next story.
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from dataclasses import dataclass
 
 from newswire.enrich.catalogue import Catalogue, EntityKind, KnownEntity, builtin_catalogue
@@ -46,17 +47,23 @@ class Entity:
     merged_into: int | None = None
 
 
+def _check_text(field: str, text: str) -> None:
+    if not 1 <= len(text.strip()) <= MAX_NAME:
+        raise Invalid(f"{field}: must be 1 to {MAX_NAME} characters, not only spaces")
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise Invalid(f"{field}: control characters (tabs, line breaks, NUL) are not allowed")
+
+
 def _check(kind: str | None, name: str | None, aliases: list[str] | None) -> None:
     if kind is not None and kind not in KINDS:
         raise Invalid(f"type: {kind!r} is not one of {', '.join(KINDS)}")
-    if name is not None and not 1 <= len(name.strip()) <= MAX_NAME:
-        raise Invalid(f"name: must be 1 to {MAX_NAME} characters")
+    if name is not None:
+        _check_text("name", name)
     if aliases is not None:
         if len(aliases) > MAX_ALIASES:
             raise Invalid(f"aliases: at most {MAX_ALIASES}")
         for alias in aliases:
-            if not 1 <= len(alias.strip()) <= MAX_NAME:
-                raise Invalid(f"aliases: each alias must be 1 to {MAX_NAME} characters")
+            _check_text("aliases", alias)
 
 
 def _clean(aliases: list[str], name: str) -> list[str]:
@@ -152,6 +159,10 @@ async def entities(
 ) -> list[Entity]:
     """Live (unmerged) entities by name, optionally of one kind or matching a name part."""
     _check(kind, None, None)
+    if query is not None and "\x00" in query:
+        raise Invalid("q: NUL is not allowed")
+    if not 1 <= limit <= 1000:
+        raise Invalid("limit: from 1 to 1000")
     pattern = f"%{query.strip().lower()}%" if query else None
     async with db.connection() as conn:
         cur = await conn.execute(

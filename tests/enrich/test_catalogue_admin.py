@@ -77,6 +77,13 @@ def test_bad_input_is_a_clear_problem_never_a_500(wire: Wire) -> None:
     admin = wire.admin
     r = admin.post("/v1/admin/entities", json={"name": "X", "type": "company"})
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem")
+    for bad in (
+        {"name": "A\x00B", "type": "place"},
+        {"name": "A", "type": "place", "aliases": ["\t"]},
+    ):
+        r = admin.post("/v1/admin/entities", json=bad)
+        assert r.status_code == 422, r.text
+    assert admin.get("/v1/admin/entities", params={"q": "a\x00"}).status_code == 422
     made = admin.post("/v1/admin/entities", json={"name": "Acme Ltd", "type": "organisation"})
     assert made.status_code == 201
     clash = admin.post(
