@@ -11,11 +11,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from newswire.enrich.pipeline import enriched
 from newswire.errors import Conflict
 from newswire.model import Item, Plan, Product, Role
 from newswire.store import keys, plans, products, subscribers
 from newswire.store.database import Database
+from newswire.store.enrichment import enrich_version
 from newswire.store.items import kill_item, publish_item, update_item
 from newswire.store.users import create_user
 
@@ -83,11 +83,12 @@ async def _publish_stories(db: Database) -> dict[str, int]:
         if "embargoMinutes" in story:
             data["embargoedUntil"] = (now + timedelta(minutes=story["embargoMinutes"])).isoformat()
             counts["embargoed"] += 1
-        done = await publish_item(db, await enriched(Item.model_validate(data)), story["products"])
+        item, record = await enrich_version(db, Item.model_validate(data))
+        done = await publish_item(db, item, story["products"], enrichment=record)
         counts["stories"] += 1
         for change in story.get("updates", []):
-            item = await enriched(Item.model_validate(change["item"]))
-            await update_item(db, done.uri, item, None, change["signal"])
+            item, record = await enrich_version(db, Item.model_validate(change["item"]))
+            await update_item(db, done.uri, item, None, change["signal"], enrichment=record)
             counts["updates"] += 1
         if "kill" in story:
             await kill_item(db, done.uri, story["kill"])
