@@ -251,43 +251,61 @@ class AlertMatcher:
                 continue  # embargoed versions are matched by their release event
             if state.released_at is None or state.item.pub_status == "withheld":
                 continue
-            doc = doc_terms(state)
-            candidates = [
-                q
-                for q in self.percolator.candidates(doc)
-                if q.after_seq < event.seq  # a new alert does not look back
-            ]
-            missing = sorted({q.subscriber_id for q in candidates} - plans.keys())
-            if missing:
-                plans |= await store.subscriber_plans(self.db, missing)
-                plans |= {sub: None for sub in missing if sub not in plans}
-            for query in candidates:
-                plan = plans.get(query.subscriber_id)
-                if plan is None or plan.delay_minutes != delay:
-                    continue  # a delayed plan's lane matches it when the event is old enough
-                viewer = Viewer(ViewerKind.SUBSCRIBER, plan=plan)
-                view = gate.decide_event(viewer, event, state, now)
-                if view not in (gate.View.FULL, gate.View.SUMMARY):
-                    continue
-                scope = scope_for(query, plan.languages, view is gate.View.FULL, plan.products)
-                if not Percolator.matches(query, doc, scope):
-                    continue
-                headline = _headline(state, view, viewer)
-                found.append(
-                    store.NewMatch(
-                        query.id, event.seq, event.uri, headline, "webhook" in query.channels
-                    )
-                )
-                if "stream" in query.channels:
-                    data = {
-                        "alert_id": query.id,
-                        "name": query.name,
-                        "seq": event.seq,
-                        "uri": event.uri,
-                        "headline": headline,
-                    }
-                    frames[query.subscriber_id].append(alert_frame(data))
+            try:
+                await self._match_entry(entry, delay, plans, now, found, frames)
+            except (Unavailable, psycopg.Error):
+                raise  # the page is read again once the database answers
+            except Exception:  # one story must not stop every alert: loud, and skipped
+                log.exception("alert matching failed for seq %d; skipped", event.seq)
         return found, frames
+
+    async def _match_entry(
+        self,
+        entry: Entry,
+        delay: int,
+        plans: dict[int, Plan | None],
+        now: datetime,
+        found: list[store.NewMatch],
+        frames: dict[int, list[bytes]],
+    ) -> None:
+        """Match one released version; adds to `found` and `frames`."""
+        event, state = entry.event, entry.state
+        doc = doc_terms(state)
+        candidates = [
+            q
+            for q in self.percolator.candidates(doc)
+            if q.after_seq < event.seq  # a new alert does not look back
+        ]
+        missing = sorted({q.subscriber_id for q in candidates} - plans.keys())
+        if missing:
+            plans |= await store.subscriber_plans(self.db, missing)
+            plans |= {sub: None for sub in missing if sub not in plans}
+        for query in candidates:
+            plan = plans.get(query.subscriber_id)
+            if plan is None or plan.delay_minutes != delay:
+                continue  # a delayed plan's lane matches it when the event is old enough
+            viewer = Viewer(ViewerKind.SUBSCRIBER, plan=plan)
+            view = gate.decide_event(viewer, event, state, now)
+            if view not in (gate.View.FULL, gate.View.SUMMARY):
+                continue
+            scope = scope_for(query, plan.languages, view is gate.View.FULL, plan.products)
+            if not Percolator.matches(query, doc, scope):
+                continue
+            headline = _headline(state, view, viewer)
+            found.append(
+                store.NewMatch(
+                    query.id, event.seq, event.uri, headline, "webhook" in query.channels
+                )
+            )
+            if "stream" in query.channels:
+                data = {
+                    "alert_id": query.id,
+                    "name": query.name,
+                    "seq": event.seq,
+                    "uri": event.uri,
+                    "headline": headline,
+                }
+                frames[query.subscriber_id].append(alert_frame(data))
 
     async def _push(self, frames: dict[int, list[bytes]]) -> None:
         """Write alert frames to this process's stream connections of each subscriber."""
