@@ -90,7 +90,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; this
         # handler turns that into a normal exit, so the embedded PostgreSQL is stopped too.
         signal.signal(signal.SIGTERM, _exit_on_signal)
-        serve(args.host, args.port, args.workers)
+        serve(args.host, args.port, args.workers, settings.log_format)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -253,6 +253,32 @@ def cmd_follow(args: argparse.Namespace) -> int:
     return follow(options)
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    """Write a snapshot of the database to a file (works while the server runs)."""
+    from newswire.backup import backup
+
+    with database_url(_settings(args)) as url:
+        size = backup(url, Path(args.file))
+    print(f"backup written to {args.file} ({size} bytes)")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    """Replace the database with a backup, then rebuild the search index from its log."""
+    from newswire.backup import restore
+    from newswire.search import index_dir
+    from newswire.search.reindex import reindex
+
+    settings = _settings(args)
+
+    async def rebuild(db: Database) -> None:
+        count = await reindex(db, index_dir(settings.data_dir), progress=False)
+        print(f"restored {args.file}; search index rebuilt: {count} items")
+
+    with database_url(settings) as url:
+        restore(url, Path(args.file))
+    _with_db(args, rebuild)
+
+
 def _follow_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     from newswire.follow.exits import __doc__ as exits_doc
 
@@ -365,6 +391,14 @@ def _parser() -> argparse.ArgumentParser:
         "reindex", parents=[common], help="rebuild the search index from the wire log"
     )
     reindex.set_defaults(func=cmd_reindex)
+    p_backup = sub.add_parser("backup", parents=[common], help="write a database backup")
+    p_backup.add_argument("file")
+    p_backup.set_defaults(func=cmd_backup)
+    p_restore = sub.add_parser(
+        "restore", parents=[common], help="restore a backup (stop the server first)"
+    )
+    p_restore.add_argument("file")
+    p_restore.set_defaults(func=cmd_restore)
 
     key = sub.add_parser("key", help="manage agency keys").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -36,6 +36,11 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
         "60",
         "longest long-poll wait in seconds a feed request may ask for",
     ),
+    "log_format": (
+        "NEWSWIRE_LOG_FORMAT",
+        "json",
+        "json: one JSON object a log line with the request id; text: Python's default",
+    ),
     "media_max_bytes": (
         "NEWSWIRE_MEDIA_MAX_BYTES",
         str(500 * 1024 * 1024),
@@ -98,6 +103,7 @@ class Settings:
     uri_prefix: str
     pool_size: int
     feed_max_wait: int
+    log_format: str
     media_max_bytes: int
     media_max_pixels: int
     media_video_seconds: int

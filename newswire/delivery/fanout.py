@@ -24,6 +24,7 @@ from newswire.delivery.notifier import WireNotifier
 from newswire.delivery.sse import HEARTBEAT, chunked, error_frame, event_frame
 from newswire.delivery.usage_counter import UsageCounter
 from newswire.errors import Unavailable
+from newswire.metrics import DELIVERIES, DELIVERY_LATENCY, WIRE_EVENTS
 from newswire.model import EventKind, ItemState, Viewer, ViewerKind
 from newswire.store.database import Database
 from newswire.store.events import Entry, head_at, read_events
@@ -48,6 +49,8 @@ HEARTBEAT_EVERY = 15.0
 KEY_CHECK_EVERY = 10.0
 BATCH = 1000
 USAGE_KIND = "delivery:stream"
+_STREAM_DELIVERIES = DELIVERIES.labels("stream")
+_STREAM_LATENCY = DELIVERY_LATENCY.labels("stream")
 
 Transport = Any  # asyncio.Transport; typed loosely because servers hand us their own
 
@@ -291,6 +294,7 @@ class Hub:
     def _deliver(self, lane: Lane, entry: Entry, now: datetime) -> None:
         frames: dict[tuple[gate.View, str], tuple[bytes, bytes]] = {}
         seq, kind = entry.event.seq, entry.event.kind
+        written = 0
         for group in list(lane.groups.values()):
             if not group.filter.matches(kind, entry.state):
                 continue
@@ -314,8 +318,16 @@ class Hub:
                     conn.closed = True
                     continue
                 conn.sent += 1
+                written += 1
                 if transport.get_write_buffer_size() > MAX_BUFFER:
                     conn.close()
+        if not lane.delay:
+            WIRE_EVENTS.labels(kind.value).inc()
+            if written:
+                _STREAM_DELIVERIES.inc(written)
+                _STREAM_LATENCY.observe(
+                    (datetime.now(UTC) - entry.event.created_at).total_seconds()
+                )
 
     def _count(self, conn: Connection) -> None:
         if conn.sent and conn.subscriber_id is not None and self.usage is not None:

@@ -32,6 +32,7 @@ from newswire.delivery.entries import feed_entry
 from newswire.delivery.notifier import WireNotifier
 from newswire.delivery.signing import message_id, signature_headers
 from newswire.errors import Unavailable
+from newswire.metrics import DELIVERIES, DELIVERY_LATENCY, WEBHOOK_FAILURES
 from newswire.model import Plan, Viewer, ViewerKind
 from newswire.store import webhook_outbox as outbox
 from newswire.store.database import Database
@@ -65,6 +66,8 @@ class RetryPolicy:
 
 RETRY = RetryPolicy()
 TIMEOUT = 10.0  # seconds a receiver has to answer one delivery
+_WEBHOOK_DELIVERIES = DELIVERIES.labels("webhook")
+_WEBHOOK_LATENCY = DELIVERY_LATENCY.labels("webhook")
 FILL_PAGE = 500  # wire-log events read per plan and cursor in one fill step
 RETENTION = timedelta(days=7)  # finished rows are kept this long for the status API
 _PRUNE_EVERY = 600.0  # seconds between prunes
@@ -169,8 +172,12 @@ class _Worker:
             code, error = await _post(self.client, claim, self.timeout)
             if error is None:
                 await outbox.finish_delivery(self.db, claim, "delivered", code, None)
+                _WEBHOOK_DELIVERIES.inc()
+                age = (datetime.now(UTC) - claim.created_at).total_seconds()
+                _WEBHOOK_LATENCY.observe(age)
                 await record_webhook_usage(self.db, claim.webhook_id)
                 return
+            WEBHOOK_FAILURES.inc()
             age = (datetime.now(UTC) - claim.created_at).total_seconds()
             dead = self.retry.gives_up(claim.attempts, age)
             retry_in = timedelta(seconds=self.retry.delay(claim.attempts))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as StepTimeout
@@ -28,6 +29,7 @@ from newswire.enrich.summary import summarize
 from newswire.enrich.text import plain_text, sentences
 from newswire.enrich.topic_model import default_model
 from newswire.enrich.topics import classify_topics
+from newswire.metrics import ENRICHMENT_STEP_SECONDS
 from newswire.model import Concept, Item, Text
 
 __all__ = [
@@ -120,12 +122,15 @@ def warm_up() -> None:
 def _run(name: str, step: Step, story: _Story, budget_ms: float) -> dict[str, Any]:
     warm_up()  # a one-time load per process is not a step's own time
     future = _POOL.submit(step, story)
+    started = time.perf_counter()
     try:
         return future.result(timeout=budget_ms / 1000)
     except StepTimeout:
         _log.warning("enrichment step %s ran over its %.0f ms budget: skipped", name, budget_ms)
     except Exception:
         _log.exception("enrichment step %s failed: skipped", name)
+    finally:
+        ENRICHMENT_STEP_SECONDS.labels(name).observe(time.perf_counter() - started)
     return {}
 
 

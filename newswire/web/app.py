@@ -52,6 +52,7 @@ from newswire.web.audit_trail import AuditTrail
 from newswire.web.body_limit import BodyLimit
 from newswire.web.context import Context
 from newswire.web.limits import Limiter, LimitHeaders
+from newswire.web.logging import RequestId
 from newswire.web.pages import admin_pages, desk_pages, login, portal, portal_alerts
 from newswire.web.problems import install_problem_handlers
 
@@ -159,6 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LimitHeaders)
     app.add_middleware(AuditTrail)
     app.add_middleware(BodyLimit)
+    app.add_middleware(RequestId)  # outermost: every answer carries X-Request-Id
     app.state.destination_cipher = cipher  # web/destinations.py encrypts with it
     routers = (
         enrichment.router,  # before desk.router's /v1/desk/items/{uri:path}

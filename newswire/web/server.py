@@ -8,6 +8,7 @@ import uvicorn
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
 from newswire.delivery.fanout import RUNNING_HUBS
+from newswire.web.logging import log_config
 
 __all__ = ["NewswireServer", "serve"]
 
@@ -46,8 +47,9 @@ class _Workers(Multiprocess):
             self.processes.append(process)
 
 
-def serve(host: str, port: int, workers: int) -> None:
-    """Serve the app (from the environment's settings) until SIGTERM or SIGINT."""
+def serve(host: str, port: int, workers: int, log_format: str = "text") -> None:
+    """Serve the app (from the environment's settings) until SIGTERM or SIGINT;
+    `log_format` "json" writes one JSON object a line (web/logging.py)."""
     config = uvicorn.Config(
         APP,
         factory=True,
@@ -55,6 +57,7 @@ def serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="warning",
+        log_config=log_config() if log_format == "json" else uvicorn.config.LOGGING_CONFIG,
         timeout_graceful_shutdown=5,
     )
     server = NewswireServer(config)

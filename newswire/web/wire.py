@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from newswire import formats, gate
 from newswire.delivery.entries import feed_entry, visible_products
 from newswire.errors import NotFound
+from newswire.metrics import DELIVERIES
 from newswire.model import Item
 from newswire.store import items
 from newswire.store.events import read_events
@@ -84,6 +85,7 @@ async def feed(
         if entries or remaining <= 0:
             if entries and ctx.usage is not None and owner.subscriber_id is not None:
                 ctx.usage.add(owner.subscriber_id, "delivery:feed", len(entries))
+                DELIVERIES.labels("feed").inc(len(entries))
             return JSONResponse({"entries": entries, "next": cursor})
         await ctx.notifier.wait(min(remaining, 1.0))
 

@@ -141,6 +141,8 @@ def test_database_outage_answers_503_and_recovers_by_itself(
         client = wire.client()
         health = client.get("/healthz")
         assert _is_unavailable(health), health.text
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and "the database" in ready.json()["detail"], ready.text
         for _ in range(3):
             started = time.monotonic()
             r = sub.get("/v1/feed", params={"after": 0})
@@ -160,6 +162,7 @@ def test_database_outage_answers_503_and_recovers_by_itself(
             assert time.monotonic() - up_at < 30, "/healthz did not recover"
             time.sleep(0.1)
         healthy_after = time.monotonic() - up_at
+        wait_until(lambda: client.get("/readyz").status_code == 200, 10)
         wait_until(lambda: any(a[1] == 201 for a in _since(load, up_at)), 30)
         recovered_after = time.monotonic() - up_at
         after = wire.publish(story("After the outage unmistakable"), ["world"])
