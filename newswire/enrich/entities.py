@@ -85,6 +85,8 @@ def extract_entities(
     i = 0
     while i < len(tokens):
         n, hit = _catalogue_match(tokens, i, known)
+        if hit is not None and _inside_org_name(tokens, i, n):
+            n, hit = 0, None  # "Pakistan Meteorological Department", "National Bank of Poland"
         if hit is not None:
             _add(found, hit.kind, hit.name, hit.identifier(), tokens[i].start)
             consumed.update(range(i, i + n))
@@ -164,6 +166,8 @@ def _capitalised_span(
         word = tokens[j].text
         if _capitalised(word):
             span.append(tokens[j])
+        elif word == "and" and len(span) <= 3 and _joins_org(span, tokens, j):
+            span.append(tokens[j])  # "Competition and Markets Authority"
         elif word.lower() in CONNECTORS and j + 1 < len(tokens) and tokens[j + 1].joined:
             if not _capitalised(tokens[j + 1].text):
                 break
@@ -174,6 +178,40 @@ def _capitalised_span(
     while span and span[-1].text.lower() in CONNECTORS:
         span.pop()
     return span
+
+
+def _run(tokens: list[_Token], j: int, step: int) -> list[str]:
+    """The capitalised words joined to token j, walking forwards (1) or backwards (-1)."""
+    words: list[str] = []
+    while 0 <= j < len(tokens) and _capitalised(tokens[j].text):
+        words.append(tokens[j].text)
+        if step > 0 and (j + 1 >= len(tokens) or not tokens[j + 1].joined):
+            break
+        if step < 0 and not tokens[j].joined:
+            break
+        j += step
+    return words
+
+
+def _inside_org_name(tokens: list[_Token], i: int, n: int) -> bool:
+    """Whether a known name at tokens[i:i+n] is only part of a longer organisation's name."""
+    end = i + n
+    if end < len(tokens) and tokens[end].joined and not tokens[end].sentence_start:
+        after = _run(tokens, end, 1)
+        if after and _is_org(after, strong=True):
+            return True
+    if i >= 2 and tokens[i].joined and tokens[i - 1].text == "of" and tokens[i - 1].joined:
+        before = _run(tokens, i - 2, -1)
+        return bool(before) and _is_org(before, strong=True)
+    return False
+
+
+def _joins_org(span: list[_Token], tokens: list[_Token], j: int) -> bool:
+    """Whether 'and' at token j sits inside one organisation's name."""
+    if j + 1 >= len(tokens) or not tokens[j + 1].joined:
+        return False
+    after = _run(tokens, j + 1, 1)
+    return bool(after) and _is_org(after, strong=True) and not _is_org([t.text for t in span])
 
 
 def _capitalised(word: str) -> bool:
@@ -203,6 +241,12 @@ def _classify(
             _add_person(found, " ".join(name), start)
         return
     text = " ".join(words)
+    if "of" in words[2:-1] and not _is_org(words[: words.index("of", 2)]):
+        cut = words.index("of", 2)  # "Priya Shah of Halden Capital": a person, then an org
+        if _is_org(words[cut + 1 :], strong=True):
+            _add(found, "organisation", " ".join(words[cut + 1 :]), None, span[cut + 1].start)
+            _classify(span[:cut], before, tokens, labels, language, known, found)
+            return
     if _is_org(words) and (len(words) > 1 or words[0].lower().endswith(ORG_ENDINGS)):
         _add(found, "organisation", text, None, start)
         return

@@ -27,6 +27,8 @@ TITLES = _words(
     "judge justice spokesman spokeswoman spokesperson ambassador envoy chairman chairwoman chair "
     "trainer ceo cfo executive director officer manager economist analyst coach striker midfielder "
     "defender goalkeeper leader chief deputy premier speaker "
+    "director-general secretary-general forecaster meteorologist detective inspector "
+    "superintendent commissioner prosecutor attorney lawyer founder "
     "cumhurbaşkanı başbakan bakanı bakan sözcüsü başkanı başkan vali genelkurmay "
     "président présidente ministre porte-parole chancelière chancelier m mme premier "
     "präsident präsidentin kanzler kanzlerin bundeskanzler bundeskanzlerin ministerin "
@@ -45,6 +47,7 @@ ORG_WORDS = _words(
     "airlines airways industries technologies systems aerospace dynamics defence defense motors "
     "energy oil petroleum pharmaceuticals telecom media news press times post newswire network "
     "club fc united bureau organization organisation service services board exchange reserve "
+    "capital securities insurance partners investments "
     "borsa börse bourse ag gmbh sa s.a. spa nv bv ab asa a.ş. "
     "bakanlığı bankası üniversitesi partisi ajansı şirketi holding meclisi mahkemesi kurumu "
     "başkanlığı derneği vakfı konseyi "
@@ -58,7 +61,8 @@ ORG_WORDS = _words(
 # Words that also qualify an office before a title: weak evidence of an organisation.
 ORG_WEAK = _words(
     "energy oil media news press post times network service services board exchange reserve "
-    "force defence defense petroleum telecom club united trust systems industries"
+    "force defence defense petroleum telecom club united trust systems industries capital "
+    "insurance"
 )
 # German and Turkish compounds end in the organisation word (Verteidigungsministerium).
 ORG_ENDINGS = ("ministerium", "bakanlığı", "bankası", "partei", "gesellschaft", "konzern")
