@@ -204,7 +204,7 @@ def test_an_embargoed_story_fires_at_its_release_not_before(wire: Wire) -> None:
     early = wire.subscriber("Early", "early-en")
     alerts = [(c, _alert(c, "okapi")) for c in (full, early)]
     settle = Settle(wire, [full, early], ["world"])
-    until = datetime.now(UTC) + timedelta(seconds=2)
+    until = datetime.now(UTC) + timedelta(seconds=4)  # settle() takes well under that
     done = wire.publish(story("Okapi born", embargoedUntil=until.isoformat()), ["world"])
     settle()
     for client, alert_id in alerts:
