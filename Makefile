@@ -50,6 +50,7 @@ bench: .venv
 	$(BIN)/python bench/publish_latency.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/alerts.py
 
 clean:
 	rm -rf $(VENV) newswire-demo .pytest_cache .mypy_cache .ruff_cache .hypothesis
