@@ -9,13 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newswire.enrich.fingerprint import fingerprint
+from newswire.enrich.medtop import SUBTOPICS
 from newswire.enrich.text import plain_text
 from newswire.model import Item
 
-__all__ = ["ENTITY_WEIGHT", "TOPIC_WEIGHT", "EnrichmentRecord", "enrichment_record"]
+__all__ = [
+    "ENTITY_WEIGHT",
+    "SUBTOPIC_WEIGHT",
+    "TOPIC_WEIGHT",
+    "EnrichmentRecord",
+    "enrichment_record",
+]
 
-# A shared person, organisation or place says more about two stories than a shared topic.
+# A shared person, organisation or place says more about two stories than a shared topic;
+# a shared top-level topic (politics, sport) alone relates nothing (store/enrichment.py).
 ENTITY_WEIGHT = 3
+SUBTOPIC_WEIGHT = 2
 TOPIC_WEIGHT = 1
 
 
@@ -43,5 +52,7 @@ def enrichment_record(item: Item, provenance: dict[str, str]) -> EnrichmentRecor
             concepts[uri] = ENTITY_WEIGHT
     for subject in item.subjects or []:
         if subject.uri and subject.rel != "keyword":
-            concepts.setdefault(subject.uri, TOPIC_WEIGHT)
+            code = subject.uri.rsplit("/", 1)[-1]
+            weight = SUBTOPIC_WEIGHT if code in SUBTOPICS else TOPIC_WEIGHT
+            concepts.setdefault(subject.uri, weight)
     return EnrichmentRecord(dict(provenance), fingerprint(text) if text else None, concepts)

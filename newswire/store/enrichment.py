@@ -16,7 +16,7 @@ from psycopg.types.json import Jsonb
 from newswire.enrich.catalogue import Catalogue
 from newswire.enrich.fingerprint import NEAR_DUPLICATE_BITS
 from newswire.enrich.pipeline import enrich_with_provenance
-from newswire.enrich.record import EnrichmentRecord, enrichment_record
+from newswire.enrich.record import TOPIC_WEIGHT, EnrichmentRecord, enrichment_record
 from newswire.errors import NotFound
 from newswire.model import Item
 from newswire.store.database import Database
@@ -143,16 +143,18 @@ async def enrichment_of(db: Database, uri: str, version: int | None = None) -> S
 
 
 async def related_candidates(db: Database, uri: str, limit: int) -> list[tuple[str, int]]:
-    """Other items sharing weighted concepts with this one, best first (newest on ties)."""
+    """Other items sharing entities or second-level topics with this one, best first
+    (newest on ties). Top-level topics are left out of the join: shared by too many
+    stories to relate any two, and too costly to join on at archive scale."""
     async with db.connection() as conn:
         cur = await conn.execute(
             "SELECT o.uri, sum(least(m.weight, o.weight))::int AS score"
             " FROM item_concepts m JOIN item_concepts o"
             " ON o.concept = m.concept AND o.uri <> m.uri"
             " JOIN items i ON i.uri = o.uri AND i.killed_at IS NULL"
-            " WHERE m.uri = %s GROUP BY o.uri, i.first_created"
+            " WHERE m.uri = %s AND m.weight > %s GROUP BY o.uri, i.first_created"
             " ORDER BY score DESC, i.first_created DESC LIMIT %s",
-            (uri, limit),
+            (uri, TOPIC_WEIGHT, limit),
         )
         return [(row[0], row[1]) for row in await cur.fetchall()]
 
