@@ -129,10 +129,11 @@ def test_the_agent_keeps_no_state_per_item(wire: Wire, tmp_path: Path) -> None:
         tracemalloc.stop()
         agent.close()
     assert agent.counts.files == 300
-    # Library caches (re, httpx's URL parsing) fill during the first pages and then stop.
-    # After 150 items, 150 more may add less than 20 bytes each: a set of seen uris
-    # alone would add about 100 bytes per item.
-    assert sizes[-1] - sizes[2] < 3_000, sizes
+    # Allocations made under the agent's frames that are still alive. httpx's URL
+    # handling keeps a little more for the first few hundred requests (about 20 bytes
+    # per item here, shrinking page by page). Keeping anything per item would cost more:
+    # a set of seen uris alone adds about 100 bytes per item (15 KB over these 150).
+    assert sizes[-1] - sizes[2] < 150 * 50, sizes
 
 
 def test_renditions_the_plan_covers_are_downloaded_beside_the_item(
