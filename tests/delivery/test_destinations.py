@@ -5,10 +5,12 @@ arrives complete, in order, once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import posixpath
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from urllib.parse import quote
 import asyncssh
 import psycopg
 import pytest
+from fastapi import FastAPI
 
 with warnings.catch_warnings():  # pyftpdlib still imports asyncore, deprecated in 3.11
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -48,12 +51,36 @@ class Trouble:
     refused: int = 0
 
 
+def _second_worker(app: FastAPI) -> FastAPI:
+    """A second destination worker beside the app's own: order must hold across them."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        async with inner(app) as state:
+            ctx = app.state.context
+            extra = asyncio.create_task(
+                worker.run_destination_worker(
+                    ctx.db, ctx.notifier, app.state.destination_cipher, "Agency", poll=0.1
+                )
+            )
+            try:
+                yield state
+            finally:
+                extra.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await extra
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
 @pytest.fixture
 def pusher(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wire]:
-    """newswire whose destination worker retries fast, with a product, plan and subscriber."""
+    """newswire with two destination workers retrying fast, a product, plan and subscriber."""
     monkeypatch.setattr(worker, "RETRY", FAST)
     monkeypatch.setattr(worker, "TIMEOUT", 5.0)
-    server = LiveServer(db_url, tmp_path / "server")
+    server = LiveServer(db_url, tmp_path / "server", wrap=_second_worker)
     wire = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"), server)
     wire.product("world")
     wire.plan("full", ["world"])
