@@ -7,6 +7,7 @@ catalogue. A running server picks every change up on the next story it enriches.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from newswire.store import entities
 from newswire.store.database import Database
@@ -69,7 +70,7 @@ def cmd_entity_list(args: argparse.Namespace) -> None:
 
 
 def add_entity_parser(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+    sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
 ) -> None:
     """The `entity` command and its actions."""
     entity = sub.add_parser("entity", help="manage the entity catalogue").add_subparsers(
