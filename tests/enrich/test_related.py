@@ -76,3 +76,14 @@ def test_killed_stories_drop_out_of_related(wire: Wire) -> None:
     )
     assert full.get(f"/v1/items/{first['uri']}/related").json()["related"] == []
     assert full.get(f"/v1/items/{second['uri']}/related").status_code == 404
+
+
+def test_a_delayed_plan_sees_no_related_story_before_its_delay(wire: Wire) -> None:
+    full, _, _ = wire.three_plans("world")
+    wire.plan("late", ["world"], languages=["en"], delay=60)
+    late = wire.subscriber("Late", "late")
+    first = wire.publish(FIRST, ["world"])
+    wire.publish(SECOND, ["world"])
+    assert len(full.get(f"/v1/items/{first['uri']}/related").json()["related"]) == 1
+    assert late.get(f"/v1/items/{first['uri']}/related").status_code == 404
+    assert late.get(f"/v1/items/{first['uri']}").status_code == 404  # the same as the item
