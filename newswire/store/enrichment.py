@@ -18,10 +18,11 @@ from newswire.enrich.fingerprint import NEAR_DUPLICATE_BITS
 from newswire.enrich.pipeline import enrich_with_provenance
 from newswire.enrich.record import TOPIC_WEIGHT, EnrichmentRecord, enrichment_record
 from newswire.errors import NotFound
-from newswire.model import Item
+from newswire.model import Item, ItemState
 from newswire.store.database import Database
 from newswire.store.entities import CatalogueCache
 from newswire.store.events import Conn
+from newswire.store.item_rows import STATE_COLUMNS, state_from_row
 
 __all__ = [
     "NEAR_DUPLICATE_DAYS",
@@ -31,7 +32,7 @@ __all__ = [
     "enrichment_of",
     "near_duplicate_of",
     "record_enrichment",
-    "related_candidates",
+    "related_states",
 ]
 
 NEAR_DUPLICATE_DAYS = 7
@@ -142,21 +143,26 @@ async def enrichment_of(db: Database, uri: str, version: int | None = None) -> S
     return StoredEnrichment(row[0], row[1], dict(row[2]), fp, row[4], row[5])
 
 
-async def related_candidates(db: Database, uri: str, limit: int) -> list[tuple[str, int]]:
+async def related_states(db: Database, uri: str, limit: int) -> list[tuple[int, ItemState]]:
     """Other items sharing entities or second-level topics with this one, best first
-    (newest on ties). Top-level topics are left out of the join: shared by too many
-    stories to relate any two, and too costly to join on at archive scale."""
+    (newest on ties), each with its latest version and lifecycle, for the gate to judge.
+
+    Top-level topics are left out of the join and the score: shared by too many stories
+    to relate any two, and too costly to join on at archive scale."""
     async with db.connection() as conn:
         cur = await conn.execute(
+            f"SELECT c.score, {STATE_COLUMNS} FROM ("
             "SELECT o.uri, sum(least(m.weight, o.weight))::int AS score"
             " FROM item_concepts m JOIN item_concepts o"
             " ON o.concept = m.concept AND o.uri <> m.uri"
-            " JOIN items i ON i.uri = o.uri AND i.killed_at IS NULL"
-            " WHERE m.uri = %s AND m.weight > %s GROUP BY o.uri, i.first_created"
-            " ORDER BY score DESC, i.first_created DESC LIMIT %s",
+            " WHERE m.uri = %s AND m.weight > %s GROUP BY o.uri"
+            ") c JOIN items i ON i.uri = c.uri AND i.killed_at IS NULL"
+            " JOIN item_versions v ON v.uri = i.uri AND v.version = i.latest_version"
+            " ORDER BY c.score DESC, i.first_created DESC LIMIT %s",
             (uri, TOPIC_WEIGHT, limit),
         )
-        return [(row[0], row[1]) for row in await cur.fetchall()]
+        rows = await cur.fetchall()
+    return [(row[0], state_from_row(row[1:])) for row in rows]
 
 
 async def near_duplicate_of(db: Database, uri: str, version: int) -> str | None:

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from newswire import gate
 from newswire.errors import NotFound
 from newswire.store import items
-from newswire.store.enrichment import related_candidates
+from newswire.store.enrichment import related_states
 from newswire.web.auth import Subscriber, viewer_of
 from newswire.web.context import Context, context
 from newswire.web.paths import checked_uri
@@ -62,11 +62,7 @@ async def related(
     if state is None or view is None or view is gate.View.KILL_NOTICE:
         raise NotFound(f"no item {uri!r} that your plan covers")
     shown: list[dict[str, Any]] = []
-    for other, score in await related_candidates(ctx.db, uri, limit * CANDIDATES_PER_RESULT):
-        try:
-            candidate = await items.item_state(ctx.db, other)
-        except NotFound:
-            continue
+    for score, candidate in await related_states(ctx.db, uri, limit * CANDIDATES_PER_RESULT):
         seen = gate.decide(viewer, candidate, now)
         if seen in (gate.View.FULL, gate.View.SUMMARY):
             item = gate.render(candidate, seen, viewer).to_ninjs()
