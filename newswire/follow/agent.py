@@ -104,9 +104,12 @@ class Agent:
             on_stream = clock() >= stream_after
             try:
                 if on_stream:
+                    opened = clock()
                     for event in self._stream():
                         failing_since, backoff = None, 1.0
                         self.apply(event)
+                    if clock() - opened < 1.0:  # closed at once: do not reconnect in a loop
+                        time.sleep(1.0)
                 else:
                     self._feed_page()
                 failing_since, backoff = None, 1.0

@@ -4,6 +4,9 @@ not there, and memory that does not grow per item."""
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,3 +170,19 @@ def test_renditions_the_plan_covers_are_downloaded_beside_the_item(
     assert original.read_bytes() == photo
     kept = agents["summary"].files() - {f"{slug}_v1.xml"}
     assert kept and {f.split("_")[2].split(".")[0] for f in kept} <= {"thumbnail", "preview"}
+
+
+def test_a_missing_key_exits_2_and_help_documents_the_exit_codes(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NEWSWIRE_KEY"}
+    args = [sys.executable, "-m", "newswire", "follow", "--url", "http://127.0.0.1:9"]
+    done = subprocess.run(
+        [*args, "--format", "nitf", "--out", str(tmp_path / "o")],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2 and "needs --key or $NEWSWIRE_KEY" in done.stderr
+    shown = subprocess.run(
+        [sys.executable, "-m", "newswire", "follow", "--help"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    text = " ".join(shown.stdout.split())
+    assert "3 the server refused the key" in text and "4 the server stayed unreachable" in text
