@@ -12,7 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from newswire.cli_entities import add_entity_parser
 from newswire.cli_media import add_media_parser
@@ -312,6 +312,13 @@ def _follow_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     follow.set_defaults(func=cmd_follow)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, like every other failure (subparsers inherit)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -319,7 +326,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="data directory (default ./newswire-data, or $NEWSWIRE_DATA_DIR)",
     )
-    parser = argparse.ArgumentParser(prog="newswire", description="A news-agency wire.")
+    parser: argparse.ArgumentParser = _Parser(prog="newswire", description="A news-agency wire.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def server_options(p: argparse.ArgumentParser, port: int) -> None:

@@ -14,8 +14,10 @@ this module and nothing else. The four invariants of DESIGN.md live here:
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime, timedelta
 
+from newswire.formats.markup import plain_text, text_to_html
 from newswire.model import (
     Association,
     Event,
@@ -176,9 +178,60 @@ def _summary(item: Item, *, public: bool) -> Item:
         "associations": None,
         "renditions": renditions or None,
     }
+    update["descriptions"] = _without_body_sentences(item, whole_body_only=not public)
     if public:
         update |= {"ed_note": None, "embargoed_until": None, "usage_terms": None}
     return item.model_copy(update=update)
+
+
+# A sentence ends at . ! ? or the Arabic question mark before a space, or at CJK stops.
+_SENTENCE_END = re.compile(r"(?<=[.!?\u061f])\s+|(?<=[\u3002\uff01\uff1f])")
+_MIN_SENTENCE = 20  # shorter fragments (a dateline, a place name) are not body sentences
+_RUN = 8  # a sentence sharing this many consecutive words with the body is body text
+
+
+def _as_text(value: str, content_type: str | None) -> str:
+    html = value if content_type and "html" in content_type else text_to_html(value)
+    return " ".join(plain_text(html).split())
+
+
+def _from_body(sentence: str, body: str) -> bool:
+    """Whether a sentence repeats the body: whole, or in a run of `_RUN` words."""
+    if len(sentence) < _MIN_SENTENCE:
+        return False
+    if sentence in body:
+        return True
+    words = sentence.split()
+    runs = (" ".join(words[i : i + _RUN]) for i in range(len(words) - _RUN + 1))
+    return any(run in body for run in runs)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _without_body_sentences(item: Item, *, whole_body_only: bool) -> list[Text] | None:
+    """The descriptions without the sentences the body also holds: an extractive summary
+    is body text. The public never sees the body (invariant 4), so every such sentence
+    goes; a summary plan may read a summary quoting the body, but not one that holds the
+    whole body (invariant 1), so there they go only when all of the body is there."""
+    if not item.descriptions or not item.bodies:
+        return item.descriptions
+    body = " ".join(_as_text(b.value, b.content_type) for b in item.bodies)
+    body_sentences = [s for s in _sentences(body) if len(s) >= _MIN_SENTENCE] or [body]
+    kept = []
+    for text in item.descriptions:
+        plain = _as_text(text.value, text.content_type)
+        if whole_body_only and not all(s in plain for s in body_sentences):
+            kept.append(text)
+            continue
+        sentences = _sentences(plain)
+        own = [s for s in sentences if not _from_body(s.strip(), body)]
+        if own == sentences:
+            kept.append(text)
+        elif own:
+            kept.append(Text(role=text.role, value=" ".join(own)))
+    return kept or None
 
 
 def _kill_notice(state: ItemState) -> Item:

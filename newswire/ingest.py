@@ -79,6 +79,10 @@ async def _apply(db: Database, entry: Parsed, products: list[str], uri_prefix: s
         done = await items.kill_item(db, item.uri, item.ed_note or "canceled by the source")
         return Ingested(done.uri, "killed", done.version, done.seq)
     source = _source_version(item)
+    if item.first_created is None and item.version_created is not None:
+        # The source's own time (NITF date.issue, G2 versionCreated) is when the story was
+        # first created as far as we know; our version gets its own versionCreated.
+        item = item.model_copy(update={"first_created": item.version_created})
     if known is None:
         enriched, record = await enrich_version(db, item)
         done = await items.publish_item(

@@ -73,9 +73,21 @@ def parse_json(data: bytes) -> list[Parsed]:
 def _item(document: Any, where: str) -> Item:
     if not isinstance(document, dict):
         raise Invalid(f"{where.rstrip('.') or 'file'}: a ninjs item must be a JSON object")
+    _refuse_other_json(document, where)
     if ninjs_version(document) == 2:
         document = from_ninjs2(document)
     return item_from_ninjs3(document, where)
+
+
+def _refuse_other_json(document: Mapping[str, Any], where: str) -> None:
+    """Name JSON news formats that are not ninjs (dpa digitalwires) instead of listing
+    every property the ninjs reader does not know."""
+    declared = document.get("format")
+    if isinstance(declared, str) and declared.lower().startswith("digitalwires"):
+        raise Invalid(
+            f"{where}format: {declared[:40]!r} is dpa digitalwires JSON, which newswire does "
+            "not read; send ninjs 2 or 3, NewsML-G2, NITF or plain text"
+        )
 
 
 def item_from_ninjs3(document: Mapping[str, Any], where: str = "") -> Item:

@@ -114,6 +114,17 @@ def _rendition(item: Item, name: str) -> Rendition | None:
     return next((r for r in item.renditions or [] if r.name == name), None)
 
 
+def _headline(item: Item) -> str:
+    """The headline, else the title, else the start of the first description (a video
+    from NewsML-G2 may carry only descriptions): Atom and the sitemap need a title."""
+    text = item.headline() or item.title or ""
+    if not text.strip():
+        first = item.descriptions[0] if item.descriptions else None
+        words = _plain(first.value, first.content_type).split() if first else []
+        text = " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+    return text.strip() or (item.uri or "")
+
+
 def story_of(shown: Item, state: ItemState, public_slugs: frozenset[str]) -> Story:
     """The public story from the gate's summary rendering of a visible item."""
     published = state.released_at or shown.first_created or shown.version_created
@@ -124,7 +135,7 @@ def story_of(shown: Item, state: ItemState, public_slugs: frozenset[str]) -> Sto
     return Story(
         uri=shown.uri or "",
         path=story_path(shown.uri or ""),
-        headline=shown.headline() or shown.title or "",
+        headline=_headline(shown),
         summary=_summary(shown),
         located=shown.located or "",
         byline=shown.by or "",
