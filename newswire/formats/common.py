@@ -25,7 +25,11 @@ __all__ = [
 
 MEDIATOPIC = "http://cv.iptc.org/newscodes/mediatopic/"
 # QCode schemes whose concepts have a published IPTC URI; others stay as QCodes.
-_SCHEMES = {"medtop": MEDIATOPIC, "subj": "http://cv.iptc.org/newscodes/subjectcode/"}
+_SCHEMES = {
+    "medtop": MEDIATOPIC,
+    "subj": "http://cv.iptc.org/newscodes/subjectcode/",
+    "genre": "http://cv.iptc.org/newscodes/genre/",
+}
 _SPACE = re.compile(r"\s+")
 
 

@@ -110,6 +110,7 @@ def _g2_arabic() -> AgencyDoc:
         "</name></located>"
         '<subject type="cpnat:abstract" qcode="medtop:11000000"><name>سياسة'
         "</name></subject>"
+        '<genre qcode="genre:Current"/>'
         "<headline>عاجل: البنك المر"
         "كزي يرفع الفائدة"
         "</headline><by>مراسل الوكالة"
@@ -137,7 +138,11 @@ def _g2_arabic() -> AgencyDoc:
         language="ar",
         dateline="القاهرة، 6 مايو",
         subjects=("سياسة",),
-        extra={"urgency": 1, "located": "القاهرة"},
+        extra={
+            "urgency": 1,
+            "located": "القاهرة",
+            "genres": [{"uri": "http://cv.iptc.org/newscodes/genre/Current"}],
+        },
     )
 
 

@@ -256,5 +256,7 @@ def nw() -> Iterator[Newswire]:
         yield wire
     finally:
         status = wire.stop()
+        errors = wire.server_errors() if (root / "serve.log").exists() else []
         shutil.rmtree(root, ignore_errors=True)
     assert status == 0, f"newswire serve did not stop cleanly on SIGTERM (status {status})"
+    assert errors == [], f"the server logged errors (a 5xx or a traceback): {errors[:5]}"
