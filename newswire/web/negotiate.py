@@ -27,11 +27,25 @@ def chosen_format(format_param: str | None, accept: str | None) -> str:
                 f"format: {format_param[:40]!r} is not one of {', '.join(formats.FORMAT_NAMES)}"
             )
         return format_param
-    for part in (accept or "").split(","):
-        media = part.split(";", 1)[0].strip().lower()
-        if media in _ACCEPTED:
-            return _ACCEPTED[media]
-    return "ninjs3"
+    offered = []
+    for n, part in enumerate((accept or "").split(",")[:50]):
+        media, *params = (p.strip().lower() for p in part.split(";"))
+        weight = _quality(params)
+        if media in _ACCEPTED and weight > 0:
+            offered.append((-weight, n, _ACCEPTED[media]))
+    return min(offered)[2] if offered else "ninjs3"
+
+
+def _quality(params: list[str]) -> float:
+    """The `q` weight of one Accept entry (1 when absent or unreadable)."""
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip() == "q":
+            try:
+                return min(max(float(value), 0.0), 1.0)
+            except ValueError:
+                return 1.0
+    return 1.0
 
 
 def download_name(uri: str, version: str | None, fmt: str) -> str:

@@ -282,3 +282,38 @@ def test_summary_search_snippets_never_hold_the_whole_body(nw: Newswire, subs: C
         assert time.monotonic() < deadline, "the story never reached the search index"
         time.sleep(0.3)
     assert "only full subscribers read" not in json.dumps(hits)
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("application/vnd.iptc.g2.newsitem+xml", "newsItem"),
+        ("application/nitf+xml", "nitf"),
+        ("application/json;q=0.4, application/nitf+xml", "nitf"),
+        ("application/nitf+xml;q=0, application/json", "uri"),
+        ("text/html", "uri"),
+    ],
+)
+def test_accept_header_picks_the_format(nw: Newswire, subs: Clients, accept: str, fmt: str) -> None:
+    uri = nw.publish(story(f"Negotiated {fmt}"), [PRODUCT])["uri"]
+    answer = subs.full.get(path_of(uri), headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert fmt in answer.text[:200], (accept, answer.text[:120])
+
+
+def test_oversized_and_deeply_nested_bodies_are_refused(nw: Newswire) -> None:
+    huge = {
+        "item": story("Huge", bodies=[{"value": "x" * (64 * 1024 * 1024)}]),
+        "products": [PRODUCT],
+    }
+    answer = nw.editor.post("/v1/desk/items", json=huge)
+    assert answer.status_code in (413, 422)
+    is_problem(answer, answer.status_code)
+    nested = "[" * 5000 + '"deep"' + "]" * 5000
+    deep = nw.editor.post(
+        "/v1/desk/items",
+        content=f'{{"item": {{"headlines": {nested}}}, "products": ["{PRODUCT}"]}}'.encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert deep.status_code in (400, 413, 422), deep.text[:200]
+    is_problem(deep, deep.status_code)
