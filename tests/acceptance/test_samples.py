@@ -316,3 +316,21 @@ def test_bad_documents_are_refused_clearly(nw: Newswire) -> None:
         json={"uri": "urn:a:c", "headlines": [{"value": "Fine headline"}]},
     )
     assert "no-such-product" in is_problem(unknown, 422)["detail"]
+
+
+def test_a_resent_unversioned_file_is_no_update(nw: Newswire, wire: Ingested) -> None:
+    story = {
+        "uri": "urn:acceptance:ninjs:resent",
+        "type": "text",
+        "language": "en",
+        "headlines": [{"role": "main", "value": "Feeds resend the same file"}],
+        "bodies": [{"role": "main", "contentType": "text/plain", "value": "Same words."}],
+    }
+    actions = []
+    for headline in (None, None, "Feeds resend, and this time it changed"):
+        if headline:
+            story["headlines"] = [{"role": "main", "value": headline}]
+        answer = nw.editor.post(f"/v1/desk/ingest?products={PRODUCT}", json=story)
+        assert answer.status_code == 201, answer.text
+        actions.append(answer.json()[0]["action"])
+    assert actions == ["published", "skipped", "updated"]
