@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from newswire.errors import Invalid
@@ -81,10 +82,24 @@ def parse(
         if kind == "json":
             return parse_json(data)
         if kind == "text":
-            return parse_text(data)
+            return parse_text(_as_utf8(data, content_type))
         return _parse_xml(data)
     except RecursionError:
         raise Invalid("file: nested too deeply") from None
+
+
+def _as_utf8(data: bytes, content_type: str | None) -> bytes:
+    """Plain text in the charset its content type declares (ISO-8859-1, windows-1252...),
+    as UTF-8; undeclared text must be UTF-8."""
+    match = re.search(r"charset\s*=\s*\"?([\w.:-]+)", content_type or "", re.IGNORECASE)
+    if match is None or match.group(1).lower().replace("_", "-") in ("utf-8", "utf8"):
+        return data
+    try:
+        return data.decode(match.group(1)).encode("utf-8")
+    except LookupError:
+        raise Invalid(f"charset: {match.group(1)[:40]!r} is not a known character set") from None
+    except UnicodeDecodeError:
+        raise Invalid(f"file: not valid {match.group(1)[:40]} text, as its charset says") from None
 
 
 def _parse_xml(data: bytes) -> list[Parsed]:

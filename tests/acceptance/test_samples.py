@@ -334,3 +334,22 @@ def test_a_resent_unversioned_file_is_no_update(nw: Newswire, wire: Ingested) ->
         assert answer.status_code == 201, answer.text
         actions.append(answer.json()[0]["action"])
     assert actions == ["published", "skipped", "updated"]
+
+
+def test_plain_text_in_its_declared_charset(nw: Newswire, wire: Ingested) -> None:
+    text = "Caf\u00e9 owners in Z\u00fcrich raise prices\n\nThe \u20ac2 espresso is gone.\n"
+    answer = nw.editor.post(
+        f"/v1/desk/ingest?products={PRODUCT}",
+        content=text.encode("cp1252"),
+        headers={"Content-Type": "text/plain; charset=windows-1252"},
+    )
+    assert answer.status_code == 201, answer.text
+    item = wire.full.get(path_of(answer.json()[0]["uri"])).json()
+    assert item["headlines"][0]["value"] == "Caf\u00e9 owners in Z\u00fcrich raise prices"
+    assert "The \u20ac2 espresso is gone." in text_of_bodies(item)
+    unknown = nw.editor.post(
+        f"/v1/desk/ingest?products={PRODUCT}",
+        content=b"Headline\n\nBody.",
+        headers={"Content-Type": "text/plain; charset=klingon"},
+    )
+    assert "klingon" in is_problem(unknown, 422)["detail"]
