@@ -39,7 +39,12 @@ DEFAULT_TYPES: tuple[str, ...] = ("text", "picture", "video", "graphic", "audio"
 
 def _as_utc(value: datetime) -> datetime:
     """Naive datetimes are taken as UTC; aware ones are converted to UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-12:00 is in year 10000 in UTC
+        raise ValueError("date-time is outside years 1 to 9999 once converted to UTC") from None
 
 
 class _Ninjs(BaseModel):

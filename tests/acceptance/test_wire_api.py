@@ -236,6 +236,14 @@ def test_roles_and_keys(nw: Newswire, subs: Clients) -> None:
         ({"item": story("Bad date", versionCreated="yesterday"), "products": [PRODUCT]}, "version"),
         ({"item": "a string", "products": [PRODUCT]}, "item"),
         (
+            {"item": story("Far", firstCreated="9999-12-31T23:59:59-12:00"), "products": [PRODUCT]},
+            "firstCreated",
+        ),
+        (
+            {"item": story("Old", firstCreated="0001-01-01T00:00:00+01:00"), "products": [PRODUCT]},
+            "firstCreated",
+        ),
+        (
             {"item": story("Late", embargoedUntil="2024-13-40T00:00:00Z"), "products": [PRODUCT]},
             "embargo",
         ),
