@@ -103,7 +103,8 @@ def test_sigkill_mid_flight_loses_nothing(node: Serve, postgres_too: bool) -> No
     try:
         wait_until(lambda: all(r.connects for r in readers), 10)
         publishers = Publishers(node.url, editor_key)
-        time.sleep(1.5)
+        # Mid-flight: a burst is under way (the first publish also loads the models).
+        wait_until(lambda: len(publishers.acknowledged) >= 10, 60)
         assert node.proc is not None
         # The embargo is set just before the crash and falls due after it.
         until = datetime.now(UTC) + timedelta(seconds=EMBARGO_AFTER_KILL)
