@@ -340,3 +340,13 @@ def test_uris_that_end_like_a_sub_resource(nw: Newswire, subs: Clients, tail: st
     answer = subs.full.get(path_of(uri))
     assert answer.status_code == 200, answer.text
     assert answer.json()["uri"] == uri
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="newswire/search (not ours to edit now): a query nested 400 deep raises "
+    "RecursionError in the query parser and answers 500 instead of a 422",
+)
+def test_a_deeply_nested_query_is_a_problem_not_a_500(subs: Clients) -> None:
+    answer = subs.full.get("/v1/search", params={"q": "(" * 400 + "rates" + ")" * 400})
+    assert answer.status_code < 500, answer.text[:200]
