@@ -178,9 +178,9 @@ def _summary(item: Item, *, public: bool) -> Item:
         "associations": None,
         "renditions": renditions or None,
     }
-    update["descriptions"] = _without_body_sentences(item, whole_body_only=not public)
     if public:
         update |= {"ed_note": None, "embargoed_until": None, "usage_terms": None}
+        update["descriptions"] = _without_body_sentences(item)
     return item.model_copy(update=update)
 
 
@@ -210,23 +210,17 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
-def _without_body_sentences(item: Item, *, whole_body_only: bool) -> list[Text] | None:
+def _without_body_sentences(item: Item) -> list[Text] | None:
     """The descriptions without the sentences the body also holds: an extractive summary
-    is body text. The public never sees the body (invariant 4), so every such sentence
-    goes; a summary plan may read a summary quoting the body, but not one that holds the
-    whole body (invariant 1), so there they go only when all of the body is there."""
+    is body text, and the public never sees the body (invariant 4). Summary plans keep
+    such summaries: a summary service carries the lead."""
     if not item.descriptions or not item.bodies:
         return item.descriptions
     body = " ".join(_as_text(b.value, b.content_type) for b in item.bodies)
-    body_sentences = [s for s in _sentences(body) if len(s) >= _MIN_SENTENCE] or [body]
     kept = []
     for text in item.descriptions:
-        plain = _as_text(text.value, text.content_type)
-        if whole_body_only and not all(s in plain for s in body_sentences):
-            kept.append(text)
-            continue
-        sentences = _sentences(plain)
-        own = [s for s in sentences if not _from_body(s.strip(), body)]
+        sentences = _sentences(_as_text(text.value, text.content_type))
+        own = [s for s in sentences if not _from_body(s, body)]
         if own == sentences:
             kept.append(text)
         elif own:

@@ -54,6 +54,7 @@ from newswire.web.context import Context
 from newswire.web.limits import Limiter, LimitHeaders
 from newswire.web.logging import RequestId
 from newswire.web.pages import admin_pages, desk_pages, login, portal, portal_alerts
+from newswire.web.paths import EncodedSlashes
 from newswire.web.problems import install_problem_handlers
 
 __all__ = ["NewswireApp", "create_app"]
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_problem_handlers(app)
+    app.add_middleware(EncodedSlashes)  # a %2F in an item uri stays part of the uri
     app.add_middleware(LimitHeaders)
     app.add_middleware(AuditTrail)
     app.add_middleware(BodyLimit)

@@ -94,8 +94,9 @@ async def _visible(
     ctx: Context, owner: Any, uri: str, version: int | None
 ) -> tuple[Item, gate.View, list[str]]:
     viewer = viewer_of(owner)
+    uri = checked_uri(uri)
     try:
-        state = await items.item_state(ctx.db, checked_uri(uri), version)
+        state = await items.item_state(ctx.db, uri, version)
     except NotFound:
         state = None
     view = None if state is None else gate.decide(viewer, state, datetime.now(UTC))
@@ -109,8 +110,9 @@ async def item_versions(uri: str, ctx: Ctx, owner: Subscriber) -> JSONResponse:
     """Every version of an item the caller may see, oldest first."""
     viewer = viewer_of(owner)
     now = datetime.now(UTC)
+    uri = checked_uri(uri)
     try:
-        states = await items.item_versions(ctx.db, checked_uri(uri))
+        states = await items.item_versions(ctx.db, uri)
     except NotFound:
         states = []
     if states and states[-1].killed:
