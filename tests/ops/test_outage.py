@@ -129,6 +129,9 @@ def test_database_outage_answers_503_and_recovers_by_itself(
         assert sub.post("/v1/webhooks", json={"url": receiver.url}).status_code == 201
         readers = [ResumingReader(wire.url, key) for _ in range(2)]
         wait_until(lambda: all(r.connects for r in readers), 10)
+        # A first publish waits for the enrichment models to load; after it, the held
+        # story below is stored well before its embargo (else it is simply published).
+        wire.publish(story("Warm-up"), ["world"])
         until = datetime.now(UTC) + timedelta(seconds=4)  # falls due during the outage
         held = wire.publish(
             story("Held through the outage", embargoedUntil=until.isoformat()), ["world"]
