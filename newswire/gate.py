@@ -181,6 +181,8 @@ def _summary(item: Item, *, public: bool) -> Item:
     if public:
         update |= {"ed_note": None, "embargoed_until": None, "usage_terms": None}
         update["descriptions"] = _without_body_sentences(item)
+    elif _holds_whole_body(item):
+        update["descriptions"] = _without_body_sentences(item)  # invariant 1
     return item.model_copy(update=update)
 
 
@@ -226,6 +228,17 @@ def _without_body_sentences(item: Item) -> list[Text] | None:
         elif own:
             kept.append(Text(role=text.role, value=" ".join(own)))
     return kept or None
+
+
+def _holds_whole_body(item: Item) -> bool:
+    """Whether the descriptions repeat every sentence of the body (a short story whose
+    summary is the story): then a summary plan would receive the full body."""
+    if not item.descriptions or not item.bodies:
+        return False
+    described = " ".join(_as_text(t.value, t.content_type) for t in item.descriptions)
+    body = " ".join(_as_text(b.value, b.content_type) for b in item.bodies)
+    sentences = [s for s in _sentences(body) if len(s) >= _MIN_SENTENCE]
+    return bool(sentences) and all(s in described for s in sentences)
 
 
 def _kill_notice(state: ItemState) -> Item:

@@ -34,18 +34,22 @@ def lead_summary(body_html: str, language: str | None = None) -> str:
 
 
 def summarize(text: str, language: str | None = None, headline: str = "") -> str:
-    """Two or three of the text's best sentences in story order, at most 60 words if possible."""
+    """Two or three of the text's best sentences in story order, at most 60 words if possible,
+    and always fewer sentences than the story has."""
     split = sentences(text, language)
     candidates = [strip_dateline(s) if i == 0 else s for i, s in enumerate(split)]
     news = [(i, s) for i, s in enumerate(candidates) if not is_boilerplate(s) and _words(s) >= 3]
-    if not news:
+    # A summary never holds the whole story: summary plans must not get the body
+    # through it, so a one-sentence story gets none and a short one loses a sentence.
+    limit = min(MAX_SENTENCES, len(news) - 1)
+    if limit < 1:
         return ""
     lead_index, lead = news[0]
     chosen = [(lead_index, lead)]
     words = _words(lead)
     scores = _scores(news[1:], headline, text)
     for index, sentence in sorted(news[1:], key=lambda pair: -scores[pair[0]]):
-        if len(chosen) == MAX_SENTENCES:
+        if len(chosen) == limit:
             break
         count = _words(sentence)
         if words + count <= MAX_WORDS:
