@@ -36,6 +36,7 @@ FIELDS = (*TEXT_FIELDS, *KEYWORD_FIELDS, *EXACT_FIELDS, "urgency")
 _BOOST = {"headline": 3.0, "summary": 2.0, "body": 1.0}
 MAX_QUERY = 1000
 MAX_CLAUSES = 40
+MAX_DEPTH = 20  # nested brackets and NOTs; deeper would exhaust the parser's stack
 _TOKEN = re.compile(
     r"\s*(?:(?P<paren>[()])|(?P<sign>[-+])(?=[^\s()])"
     r'|(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s()"]+)))'
@@ -96,7 +97,7 @@ def _tokens(q: str) -> list[_Token]:
 
 class _Parser:
     def __init__(self, tokens: list[_Token]) -> None:
-        self.tokens, self.pos, self.clauses = tokens, 0, 0
+        self.tokens, self.pos, self.clauses, self.depth = tokens, 0, 0, 0
 
     def peek(self) -> str | None:
         if self.pos < len(self.tokens) and self.tokens[self.pos][0] == "op":
@@ -126,6 +127,15 @@ class _Parser:
         return nodes[0] if len(nodes) == 1 else (Bool("and", tuple(nodes)) if nodes else None)
 
     def unary(self) -> Node | None:
+        self.depth += 1
+        try:
+            return self._unary()
+        finally:
+            self.depth -= 1
+
+    def _unary(self) -> Node | None:
+        if self.depth > MAX_DEPTH:
+            raise Invalid(f"q: brackets and NOTs may nest at most {MAX_DEPTH} deep")
         op = self.peek()
         if op in ("NOT", "-", "+"):
             self.pos += 1

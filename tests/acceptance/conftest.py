@@ -153,14 +153,12 @@ class Newswire:
             return self.process.wait(10)
 
     def server_errors(self) -> list[str]:
-        """Lines of the server log that report a 5xx or a traceback, less those of the
-        known bug the strict xfail in test_wire_api reproduces (search's RecursionError)."""
+        """Lines of the server log that report a 5xx or a traceback."""
         log = (self.data_dir.parent / "serve.log").read_text(errors="replace")
         return [
             line
             for line in log.splitlines()
             if ("Traceback" in line or re.search(r'"status": 5\d\d|" 5\d\d ', line))
-            and not ("RecursionError" in line or "GET /v1/search 500" in line)
         ]
 
 
