@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from newswire.formats.markup import plain_text, text_to_html
 from newswire.model import (
+    DEFAULT_TYPES,
     Association,
     Event,
     EventKind,
@@ -32,6 +33,7 @@ from newswire.model import (
 
 __all__ = [
     "KILL_HEADLINE",
+    "PUBLIC_TYPES",
     "View",
     "decide",
     "decide_event",
@@ -42,6 +44,7 @@ __all__ = [
 
 KILL_HEADLINE = "KILL: story withdrawn, do not use"
 _SUMMARY_RENDITIONS = frozenset({"thumbnail", "preview"})
+PUBLIC_TYPES = frozenset(DEFAULT_TYPES)  # what a plan gets unless it names its types
 
 
 class View(enum.Enum):
@@ -158,8 +161,8 @@ def _was_deliverable(plan: Plan, state: ItemState) -> bool:
 
 def _decide_public(viewer: Viewer, state: ItemState, now: datetime) -> View | None:
     public = viewer.public_products & state.products
-    if not public:
-        return None
+    if not public or (state.item.type or "text") not in PUBLIC_TYPES:
+        return None  # planning and event items are for subscribers who ask for them
     if state.killed:
         return View.KILL_NOTICE if state.released_at is not None else None
     if state.released_at is None or state.item.pub_status == "withheld":

@@ -171,3 +171,15 @@ def test_editors_see_everything_but_killed_content(state: ItemState) -> None:
     viewer = Viewer(ViewerKind.EDITOR)
     view = gate.decide(viewer, state, NOW)
     assert view is (View.KILL_NOTICE if state.killed else View.FULL)
+
+
+def test_public_never_shows_planning_or_event_items() -> None:
+    viewer = Viewer(
+        ViewerKind.PUBLIC, public_products=frozenset({"world"}), public_delay_minutes={}
+    )
+    for kind, shown in (("text", True), ("picture", True), ("event", False), ("planning", False)):
+        item = Item(uri=f"urn:test:{kind}", type=kind, version="1")
+        state = ItemState(
+            item=item, version=1, products=frozenset({"world"}), released_at=NOW - timedelta(1)
+        )
+        assert (gate.decide(viewer, state, NOW) is View.SUMMARY) == shown, kind
