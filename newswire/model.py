@@ -276,6 +276,7 @@ class ItemState:
     kill_version: int = 0
     embargo_until: datetime | None = None
     released_at: datetime | None = None
+    signal: str | None = None  # how this version came: publish, update, correction, ...
 
     @property
     def killed(self) -> bool:

@@ -10,7 +10,7 @@ from newswire import formats, gate
 from newswire.model import Item, ItemState, Viewer, ViewerKind
 from newswire.store.events import Entry
 
-__all__ = ["feed_entry", "item_payload", "visible_products"]
+__all__ = ["feed_entry", "format_signal", "item_payload", "visible_products"]
 
 
 def visible_products(viewer: Viewer, state: ItemState) -> list[str]:
@@ -20,12 +20,20 @@ def visible_products(viewer: Viewer, state: ItemState) -> list[str]:
     return sorted(state.products)
 
 
-def item_payload(fmt: str, item: Item, view: gate.View, products: list[str]) -> Any:
+def format_signal(view: gate.View, signal: str | None) -> str | None:
+    """The signal the XML formats carry: a kill notice's, else an update's or a correction's."""
+    if view is gate.View.KILL_NOTICE:
+        return "kill"
+    return signal if signal in ("update", "correction") else None
+
+
+def item_payload(
+    fmt: str, item: Item, view: gate.View, products: list[str], signal: str | None = None
+) -> Any:
     """The item for a JSON envelope: an object in ninjs, a string of XML otherwise."""
     if fmt == "ninjs3":
         return item.to_ninjs()
-    signal = "kill" if view is gate.View.KILL_NOTICE else None
-    rendered = formats.render(fmt, item, signal=signal, products=products)
+    rendered = formats.render(fmt, item, signal=format_signal(view, signal), products=products)
     return json.loads(rendered) if fmt == "ninjs2" else rendered.decode()
 
 
@@ -42,5 +50,7 @@ def feed_entry(
         "event": entry.event.kind.value,
         "view": view.value,
         "products": products,
-        "item": item_payload(fmt, gate.render(entry.state, view, viewer), view, products),
+        "item": item_payload(
+            fmt, gate.render(entry.state, view, viewer), view, products, entry.event.kind.value
+        ),
     }

@@ -11,13 +11,13 @@ __all__ = ["STATE_COLUMNS", "state_from_row"]
 # Columns that make an ItemState, for queries joining item_versions v and items i.
 STATE_COLUMNS = (
     "v.item, v.version, CASE WHEN i.killed_at IS NULL THEN v.products ELSE i.products END,"
-    " i.kill_reason, i.killed_at, i.latest_version, i.embargo_until, i.released_at"
+    " i.kill_reason, i.killed_at, i.latest_version, i.embargo_until, i.released_at, v.signal"
 )
 
 
 def state_from_row(row: tuple[Any, ...]) -> ItemState:
     """An ItemState from the STATE_COLUMNS of a row."""
-    item, version, products, reason, killed_at, latest, embargo_until, released_at = row
+    item, version, products, reason, killed_at, latest, embargo_until, released_at, signal = row
     return ItemState(
         item=Item.model_validate(item),
         version=version,
@@ -27,4 +27,5 @@ def state_from_row(row: tuple[Any, ...]) -> ItemState:
         kill_version=latest if killed_at is not None else 0,
         embargo_until=embargo_until,
         released_at=released_at,
+        signal=signal,
     )

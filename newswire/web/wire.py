@@ -11,16 +11,16 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from newswire import formats, gate
-from newswire.delivery.entries import feed_entry, visible_products
+from newswire.delivery.entries import feed_entry
 from newswire.errors import NotFound
 from newswire.metrics import DELIVERIES
-from newswire.model import Item
 from newswire.store import items
 from newswire.store.events import read_events
 from newswire.web.auth import Subscriber, viewer_of
 from newswire.web.context import Context, context
 from newswire.web.negotiate import chosen_format, download_name
 from newswire.web.paths import checked_uri
+from newswire.web.visible import visible_item
 
 __all__ = ["router"]
 
@@ -90,21 +90,6 @@ async def feed(
         await ctx.notifier.wait(min(remaining, 1.0))
 
 
-async def _visible(
-    ctx: Context, owner: Any, uri: str, version: int | None
-) -> tuple[Item, gate.View, list[str]]:
-    viewer = viewer_of(owner)
-    uri = checked_uri(uri)
-    try:
-        state = await items.item_state(ctx.db, uri, version)
-    except NotFound:
-        state = None
-    view = None if state is None else gate.decide(viewer, state, datetime.now(UTC))
-    if state is None or view is None:
-        raise NotFound(f"no item {uri!r} that your plan covers")
-    return gate.render(state, view, viewer), view, visible_products(viewer, state)
-
-
 @router.get("/items/{uri:path}/versions", response_model=list[ItemVersion])
 async def item_versions(uri: str, ctx: Ctx, owner: Subscriber) -> JSONResponse:
     """Every version of an item the caller may see, oldest first."""
@@ -153,11 +138,15 @@ async def item(
 
     The format comes from `format`, else from `Accept`, else ninjs 3.
     """
-    shown, view, products = await _visible(ctx, owner, uri, version)
+    found = await visible_item(ctx.db, viewer_of(owner), uri, version)
+    shown = found.item
     fmt = chosen_format(format, accept)
-    signal = "kill" if view is gate.View.KILL_NOTICE else None
     body = formats.render(
-        fmt, shown, signal=signal, products=products, provider=ctx.settings.agency_name
+        fmt,
+        shown,
+        signal=found.signal,
+        products=found.products,
+        provider=ctx.settings.agency_name,
     )
     headers = {}
     if download:

@@ -44,3 +44,21 @@ def test_feed_entries_in_another_format(wire: Wire) -> None:
     entries = client.get("/v1/feed", params={"format": "newsmlg2"}).json()["entries"]  # type: ignore[attr-defined]
     assert entries and entries[0]["item"].startswith("<?xml")
     assert not xsd_errors("newsml-g2", entries[0]["item"].encode())
+
+
+def test_corrections_carry_their_signal_in_the_xml_formats(wire: Wire) -> None:
+    client, path = _setup(wire)
+    fixed = {"item": story("Formats travel, corrected"), "products": ["world"]}
+    r = wire.editor.put(
+        path.replace("/v1/items/", "/v1/desk/items/"), json=fixed | {"signal": "correction"}
+    )
+    assert r.status_code in (200, 201), r.text
+    g2 = client.get(path, params={"format": "newsmlg2"}).text  # type: ignore[attr-defined]
+    assert 'qcode="sig:correction"' in g2 and not xsd_errors("newsml-g2", g2.encode())
+    first = client.get(path, params={"format": "newsmlg2", "version": 1}).text  # type: ignore[attr-defined]
+    assert "sig:" not in first
+    nitf = client.get(path, params={"format": "nitf"}).text  # type: ignore[attr-defined]
+    assert "correction" in nitf.split("</head>")[0]
+    entries = client.get("/v1/feed", params={"format": "newsmlg2"}).json()["entries"]  # type: ignore[attr-defined]
+    assert [e["event"] for e in entries] == ["publish", "correction"]
+    assert "sig:" not in entries[0]["item"] and 'qcode="sig:correction"' in entries[1]["item"]

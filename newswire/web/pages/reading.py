@@ -20,6 +20,7 @@ from newswire.store.events import head, read_events
 from newswire.store.keys import KeyOwner
 from newswire.web.pages.diff import Change, changes
 from newswire.web.paths import checked_uri
+from newswire.web.visible import visible_item
 
 __all__ = [
     "Filters",
@@ -166,14 +167,8 @@ async def story(
     db: Database, viewer: Viewer, uri: str, version: int | None = None
 ) -> tuple[Item, gate.View, list[str]]:
     """The item as the viewer may see it (the API's `GET /v1/items/{uri}`), or NotFound."""
-    try:
-        state = await items.item_state(db, checked_uri(uri), version)
-    except NotFound:
-        state = None
-    view = None if state is None else gate.decide(viewer, state, datetime.now(UTC))
-    if state is None or view is None:
-        raise NotFound(f"no story {uri[:200]!r} that your plan covers")
-    return gate.render(state, view, viewer), view, visible_products(viewer, state)
+    found = await visible_item(db, viewer, uri, version)
+    return found.item, found.view, found.products
 
 
 @dataclass(frozen=True)
