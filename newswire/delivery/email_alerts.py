@@ -9,20 +9,20 @@ rest is tried again after a pause, so an SMTP outage delays mail and loses none.
 from __future__ import annotations
 
 import asyncio
-import email.policy
 import logging
 import smtplib
-import ssl
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import quote
 
 import psycopg
-from itsdangerous import BadSignature, URLSafeSerializer
 
+from newswire.delivery.email_digests import send_digests
+from newswire.delivery.email_followups import send_followups
+from newswire.delivery.email_links import unsubscribe_token, unsubscribed_alert
+from newswire.delivery.email_smtp import POLICY, Paused, SmtpSettings, send_messages
 from newswire.delivery.notifier import WireNotifier
-from newswire.errors import Invalid, Unavailable
+from newswire.errors import Unavailable
 from newswire.store import email_outbox as outbox
 from newswire.store.database import Database
 
@@ -37,39 +37,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-_SALT = "newswire-alert-unsubscribe"
-# Headers up to RFC 5322's 998 characters: a long List-Unsubscribe URL stays plain text.
-_POLICY = email.policy.default.clone(max_line_length=998)
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where mail goes, as whom, and the base URL for links in it."""
-
-    host: str
-    port: int = 25
-    tls: str = "none"  # none | starttls | tls
-    username: str = ""
-    password: str = ""
-    sender: str = "newswire@localhost"
-    base_url: str = "http://localhost:8080"
-    timeout: float = 15.0
-
-
-def unsubscribe_token(secret: str, alert_id: int) -> str:
-    """A signed token naming the alert (no expiry: unsubscribing must always work)."""
-    return URLSafeSerializer(secret, salt=_SALT).dumps(alert_id)
-
-
-def unsubscribed_alert(secret: str, token: str) -> int:
-    """The alert a token names; Invalid when it was not signed by this wire."""
-    try:
-        alert_id = URLSafeSerializer(secret, salt=_SALT).loads(token)
-    except BadSignature:
-        raise Invalid("token: not an unsubscribe link of this wire") from None
-    if not isinstance(alert_id, int):
-        raise Invalid("token: not an unsubscribe link of this wire")
-    return alert_id
 
 
 def alert_message(
@@ -80,7 +47,7 @@ def alert_message(
     story = f"{base}/portal/items/{quote(match.uri, safe='')}"
     unsubscribe = f"{base}/alerts/unsubscribe?token={unsubscribe_token(secret, match.alert_id)}"
     headline = match.headline or match.uri
-    message = EmailMessage(policy=_POLICY)
+    message = EmailMessage(policy=POLICY)
     message["Subject"] = f"[{match.alert_name}] {headline}"[:250]
     message["From"] = smtp.sender
     message["To"] = to
@@ -94,24 +61,6 @@ def alert_message(
     return message
 
 
-def _send(smtp: SmtpSettings, messages: list[EmailMessage]) -> int:
-    """Send over one SMTP session; how many went out before any failure (which raises)."""
-    context = ssl.create_default_context()
-    client: smtplib.SMTP
-    if smtp.tls == "tls":
-        client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
-    else:
-        client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-    with client:
-        if smtp.tls == "starttls":
-            client.starttls(context=context)
-        if smtp.username:
-            client.login(smtp.username, smtp.password)
-        for message in messages:
-            client.send_message(message)
-    return len(messages)
-
-
 async def send_batch(db: Database, smtp: SmtpSettings, secret: str) -> int:
     """Mail one batch of matches; how many were handled. A failed send stops the batch
     (what went out before it is committed) and raises `Paused`."""
@@ -121,7 +70,7 @@ async def send_batch(db: Database, smtp: SmtpSettings, secret: str) -> int:
             messages = [alert_message(smtp, secret, match, to) for to in match.recipients]
             try:
                 if messages:
-                    await asyncio.to_thread(_send, smtp, messages)
+                    await asyncio.to_thread(send_messages, smtp, messages)
             except (OSError, smtplib.SMTPException) as err:
                 failure = err
                 break
@@ -129,10 +78,6 @@ async def send_batch(db: Database, smtp: SmtpSettings, secret: str) -> int:
     if failure is not None:
         raise Paused(f"SMTP: {failure}") from failure
     return len(batch.matches)
-
-
-class Paused(Exception):
-    """The SMTP server failed; mail waits for the next try."""
 
 
 async def run_email_alerts(
@@ -155,6 +100,8 @@ async def run_email_alerts(
     while True:
         try:
             handled = await send_batch(db, smtp, secret)
+            handled += await send_followups(db, smtp, secret)
+            handled += await send_digests(db, smtp, secret)
         except Paused as err:
             log.warning("alert e-mails paused for %g s: %s", pause, err)
             await asyncio.sleep(pause)

@@ -4,6 +4,8 @@ A batch of unsent matches is locked (FOR UPDATE SKIP LOCKED) for the length of o
 transaction, while the sender mails them; each sent match gets `emailed_at`, and a
 failure rolls the rest back to be tried again. Matches of alerts without the e-mail
 channel are marked at once, so the partial index of unsent matches stays small.
+Recipients who chose digest times get the match queued for their next digest
+(store/email_digests.py) instead of a message of its own.
 """
 
 from __future__ import annotations
@@ -69,11 +71,21 @@ async def email_batch(db: Database, limit: int = 50) -> AsyncIterator[Batch]:
         matches = []
         for row in (r for r in rows if r[5]):
             cur = await conn.execute(
-                "SELECT email FROM users WHERE subscriber_id = %s AND disabled_at IS NULL"
-                " AND email IS NOT NULL AND (%s::bigint IS NULL OR id = %s) ORDER BY id",
+                "SELECT email, id, digest_times <> '{}' FROM users WHERE subscriber_id = %s"
+                " AND disabled_at IS NULL AND email IS NOT NULL"
+                " AND (%s::bigint IS NULL OR id = %s) ORDER BY id",
                 (row[6], row[7], row[7]),
             )
-            emails = tuple(str(e[0]) for e in await cur.fetchall())
+            users = await cur.fetchall()
+            emails = tuple(str(e[0]) for e in users if not e[2])
+            digest = [int(e[1]) for e in users if e[2]]
+            if digest:  # users who chose digests get the match in their next digest
+                await conn.execute(
+                    "INSERT INTO digest_entries (user_id, alert_id, seq, uri, headline,"
+                    " alert_name) SELECT u, %s, %s, %s, %s, %s FROM unnest(%s::bigint[]) u"
+                    " ON CONFLICT DO NOTHING",
+                    (row[0], row[1], row[2], row[3], row[4], digest),
+                )
             matches.append(EmailMatch(row[0], row[1], row[2], row[3], row[4], emails))
         yield Batch(conn, matches)
 

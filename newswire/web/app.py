@@ -38,6 +38,7 @@ from newswire.web import (
     email_alerts,
     enrichment,
     entities,
+    followup_links,
     media,
     ops,
     public,
@@ -158,12 +159,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_problem_handlers(app)
+    app.state.destination_cipher = cipher  # web/destinations.py encrypts with it
     app.add_middleware(EncodedSlashes)  # a %2F in an item uri stays part of the uri
     app.add_middleware(LimitHeaders)
     app.add_middleware(AuditTrail)
     app.add_middleware(BodyLimit)
     app.add_middleware(RequestId)  # outermost: every answer carries X-Request-Id
-    app.state.destination_cipher = cipher  # web/destinations.py encrypts with it
     routers = (
         enrichment.router,  # before desk.router's /v1/desk/items/{uri:path}
         desk.router,
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         destinations.router,
         alerts.router,
         email_alerts.router,
+        followup_links.router,
         admin.router,
         ops.router,
         docs.router,

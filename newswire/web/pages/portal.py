@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from newswire import formats, gate
 from newswire.model import Viewer, ViewerKind
 from newswire.store import products as product_store
+from newswire.store.download_followups import record_download
 from newswire.store.keys import KeyOwner
 from newswire.store.usage import record_usage
 from newswire.web import search as search_api
@@ -142,6 +143,8 @@ async def download(
     )
     if owner.subscriber_id is not None:
         await record_usage(db, owner.subscriber_id, "download")
+    # who downloaded it hears of its updates, corrections and kill by e-mail
+    await record_download(db, require(request, "subscriber").user.id, item.uri or uri)
     name = download_name(item.uri or uri, item.version, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     return Response(body, media_type=formats.media_type(fmt), headers=headers)

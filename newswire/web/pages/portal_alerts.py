@@ -1,6 +1,7 @@
 """Saved searches in the portal: save a search as an alert, list what each matched,
-delete one. The portal calls the alerts API's own functions (web/alerts.py) with the
-subscriber as its key would be, so the checks and the cap are the API's."""
+delete one; choose immediate or digest e-mails. The portal calls the alerts API's own
+functions (web/alerts.py) with the subscriber as its key would be, so the checks and
+the cap are the API's."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from newswire.errors import Invalid
+from newswire.store import email_digests
 from newswire.web import alerts as alerts_api
 from newswire.web.context import context
 from newswire.web.pages import reading
@@ -33,14 +35,28 @@ async def _owner(request: Request) -> tuple[Any, int]:
 @router.get("")
 async def alerts(request: Request) -> Response:
     """The subscriber's alerts, each with its newest matches."""
-    owner, _ = await _owner(request)
+    owner, user_id = await _owner(request)
     ctx = context(request)
     saved = await alerts_api.list_alerts(ctx, owner)
     matches = {}
     for alert in saved:
         page = await alerts_api.list_matches(alert.id, ctx, owner, before=None, limit=10)
         matches[alert.id] = page.matches
-    return render_page(request, "portal/alerts.html", alerts=saved, matches=matches)
+    times = await email_digests.digest_times(ctx.db, user_id)
+    chosen = ", ".join(t.strftime("%H:%M") for t in times)
+    return render_page(
+        request, "portal/alerts.html", alerts=saved, matches=matches, digest_times=chosen
+    )
+
+
+@router.post("/digest")
+async def digest(request: Request) -> Response:
+    """Choose how alert e-mails arrive: at once (no times) or as digests at UTC times."""
+    _, user_id = await _owner(request)
+    form = await form_of(request)
+    times = email_digests.parse_digest_times(form.get("digest_times")[:500])
+    await email_digests.set_digest_times(context(request).db, user_id, times)
+    return RedirectResponse("/portal/alerts", status_code=303)
 
 
 @router.post("")

@@ -1,0 +1,62 @@
+"""Alert digests by e-mail: one message per user per due time, listing every alert
+match that waited for it (store/email_digests.py), with each alert's unsubscribe link."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import quote
+
+from newswire.delivery.email_links import unsubscribe_token
+from newswire.delivery.email_smtp import POLICY, Paused, SmtpSettings, send_messages
+from newswire.store import email_digests as store
+from newswire.store.database import Database
+
+__all__ = ["digest_message", "send_digests"]
+
+
+def digest_message(smtp: SmtpSettings, secret: str, digest: store.Digest) -> EmailMessage:
+    """The digest e-mail for one user."""
+    base = smtp.base_url.rstrip("/")
+    lines = [f"Your alerts matched {len(digest.entries)} stories:", ""]
+    alerts: dict[int, str] = {}
+    for entry in digest.entries:
+        alerts.setdefault(entry.alert_id, entry.alert_name)
+        story = f"{base}/portal/items/{quote(entry.uri, safe='')}"
+        lines += [f"[{entry.alert_name}] {entry.headline or entry.uri}", story, ""]
+    lines.append("Stop the e-mails of one alert:")
+    for alert_id, name in alerts.items():
+        token = unsubscribe_token(secret, alert_id)
+        lines.append(f"{name}: {base}/alerts/unsubscribe?token={token}")
+    message = EmailMessage(policy=POLICY)
+    message["Subject"] = f"Alert digest: {len(digest.entries)} stories"
+    message["From"] = smtp.sender
+    message["To"] = digest.email
+    message["Message-ID"] = make_msgid(f"digest-{digest.user_id}")
+    if len(alerts) == 1:  # one alert: the one-click header can name it
+        token = unsubscribe_token(secret, next(iter(alerts)))
+        message["List-Unsubscribe"] = f"<{base}/alerts/unsubscribe?token={token}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+    message.set_content("\n".join(lines) + "\n")
+    return message
+
+
+async def send_digests(db: Database, smtp: SmtpSettings, secret: str) -> int:
+    """Mail the digests that are due; how many users were handled. A failed send stops
+    the batch (what went out before it is committed) and raises `Paused`."""
+    failure: BaseException | None = None
+    async with store.digest_batch(db) as batch:
+        for digest in batch.digests:
+            try:
+                if digest.entries and digest.email:
+                    message = digest_message(smtp, secret, digest)
+                    await asyncio.to_thread(send_messages, smtp, [message])
+            except (OSError, smtplib.SMTPException) as err:
+                failure = err
+                break
+            await batch.sent(digest)
+    if failure is not None:
+        raise Paused(f"SMTP: {failure}") from failure
+    return sum(1 for d in batch.digests if d.entries)

@@ -1,0 +1,66 @@
+"""Follow-up e-mails: a user who downloaded a story hears of its update, correction or
+kill. Drained from store/download_followups.py by the e-mail worker
+(delivery/email_alerts.py), with a signed link that turns follow-ups off."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import quote
+
+from newswire.delivery.email_links import followup_token
+from newswire.delivery.email_smtp import POLICY, Paused, SmtpSettings, send_messages
+from newswire.store import download_followups as store
+from newswire.store.database import Database
+
+__all__ = ["followup_message", "send_followups"]
+
+_WHAT = {
+    "update": "was updated",
+    "correction": "was corrected",
+    "kill": "was killed: do not use it, and remove it where you published it",
+}
+
+
+def followup_message(smtp: SmtpSettings, secret: str, followup: store.Followup) -> EmailMessage:
+    """The e-mail telling one user what happened to a story they downloaded."""
+    base = smtp.base_url.rstrip("/")
+    story = f"{base}/portal/items/{quote(followup.uri, safe='')}"
+    token = followup_token(secret, followup.user_id)
+    unsubscribe = f"{base}/followups/unsubscribe?token={token}"
+    headline = followup.headline or followup.uri
+    label = {"update": "Updated", "correction": "Corrected", "kill": "KILLED"}[followup.kind]
+    message = EmailMessage(policy=POLICY)
+    message["Subject"] = f"[{label}] {headline}"[:250]
+    message["From"] = smtp.sender
+    message["To"] = followup.email
+    message["Message-ID"] = make_msgid(f"followup-{followup.user_id}-{followup.seq}")
+    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+    message.set_content(
+        f"A story you downloaded {_WHAT[followup.kind]}.\n\n{headline}\n"
+        f"Version {followup.version}: {story}\n\n"
+        f"Stop these e-mails about downloaded stories: {unsubscribe}\n"
+    )
+    return message
+
+
+async def send_followups(db: Database, smtp: SmtpSettings, secret: str) -> int:
+    """Mail one batch of follow-ups; how many were handled. A failed send stops the
+    batch (what went out before it is committed) and raises `Paused`."""
+    failure: BaseException | None = None
+    async with store.followup_batch(db) as batch:
+        for followup in batch.followups:
+            try:
+                if followup.email:
+                    message = followup_message(smtp, secret, followup)
+                    await asyncio.to_thread(send_messages, smtp, [message])
+            except (OSError, smtplib.SMTPException) as err:
+                failure = err
+                break
+            await batch.sent(followup)
+    if failure is not None:
+        raise Paused(f"SMTP: {failure}") from failure
+    return len(batch.followups)

@@ -1,0 +1,51 @@
+"""Sending mail: the SMTP settings and one SMTP session for a list of messages, shared
+by alert e-mails, digests and story follow-ups."""
+
+from __future__ import annotations
+
+import email.policy
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+__all__ = ["POLICY", "Paused", "SmtpSettings", "send_messages"]
+
+# Headers up to RFC 5322's 998 characters: a long List-Unsubscribe URL stays plain text.
+POLICY = email.policy.default.clone(max_line_length=998)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where mail goes, as whom, and the base URL for links in it."""
+
+    host: str
+    port: int = 25
+    tls: str = "none"  # none | starttls | tls
+    username: str = ""
+    password: str = ""
+    sender: str = "newswire@localhost"
+    base_url: str = "http://localhost:8080"
+    timeout: float = 15.0
+
+
+class Paused(Exception):
+    """The SMTP server failed; mail waits for the next try."""
+
+
+def send_messages(smtp: SmtpSettings, messages: list[EmailMessage]) -> int:
+    """Send over one SMTP session; how many went out before any failure (which raises)."""
+    context = ssl.create_default_context()
+    client: smtplib.SMTP
+    if smtp.tls == "tls":
+        client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
+    else:
+        client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+    with client:
+        if smtp.tls == "starttls":
+            client.starttls(context=context)
+        if smtp.username:
+            client.login(smtp.username, smtp.password)
+        for message in messages:
+            client.send_message(message)
+    return len(messages)
