@@ -3,8 +3,9 @@ outbox of updates, corrections and kills to tell them about (`download_followups
 filled by a trigger on the wire log, migration 0013).
 
 The headline shown is that of the newest version up to the event that has one (a
-kill notice carries none). A batch of unsent follow-ups is locked (FOR UPDATE SKIP LOCKED) for one transaction
-while the sender mails them, exactly like the alert e-mails in store/email_outbox.py.
+kill notice carries none). A batch of unsent follow-ups is locked (FOR UPDATE SKIP
+LOCKED) for one transaction while the sender mails them, exactly like the alert
+e-mails in store/email_outbox.py.
 """
 
 from __future__ import annotations
