@@ -54,7 +54,14 @@ from newswire.web.body_limit import BodyLimit
 from newswire.web.context import Context
 from newswire.web.limits import Limiter, LimitHeaders
 from newswire.web.logging import RequestId
-from newswire.web.pages import admin_pages, desk_pages, login, portal, portal_alerts
+from newswire.web.pages import (
+    admin_destinations,
+    admin_pages,
+    desk_pages,
+    login,
+    portal,
+    portal_alerts,
+)
 from newswire.web.paths import EncodedSlashes
 from newswire.web.problems import install_problem_handlers
 
@@ -187,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         portal.router,
         portal_alerts.router,
         desk_pages.router,
+        admin_destinations.router,
         admin_pages.router,
         public.router,
     )  # public last: it owns "/"
