@@ -35,16 +35,15 @@ from newswire.web import (
     desk,
     destinations,
     docs,
-    email_alerts,
     enrichment,
     entities,
-    followup_links,
     media,
     ops,
     public,
     related,
     search,
     stream,
+    unsubscribe,
     usage,
     webhooks,
     wire,
@@ -132,7 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tasks.append(
             asyncio.create_task(run_alert_webhooks(db, matcher.matched), name="alert-webhooks")
         )
-        if settings.smtp_host:  # alert e-mails; web/email_alerts.py serves their unsubscribe
+        if settings.smtp_host:  # alert e-mails; web/unsubscribe.py serves their unsubscribe
             smtp = SmtpSettings(
                 settings.smtp_host, settings.smtp_port, settings.smtp_tls, settings.smtp_user,
                 settings.smtp_password, settings.smtp_from,
@@ -185,8 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks.router,
         destinations.router,
         alerts.router,
-        email_alerts.router,
-        followup_links.router,
+        unsubscribe.router,
         admin.router,
         ops.router,
         docs.router,
