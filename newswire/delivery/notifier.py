@@ -56,3 +56,17 @@ class WireNotifier:
         changed = self._changed
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(changed.wait(), timeout)
+
+    async def wait_past(self, seen: int, wake: asyncio.Event, timeout: float) -> None:
+        """Return when the log grows past `seen`, `wake` is set, or `timeout` seconds pass
+        (a worker's nap: its own deliveries finishing set `wake`)."""
+        waiters = [
+            asyncio.create_task(self.wait(timeout)),
+            asyncio.create_task(wake.wait()),
+        ]
+        await asyncio.sleep(0)  # the waiters start: an announcement from now on wakes us
+        if self.latest == seen and not wake.is_set():
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for task in waiters:
+            task.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)

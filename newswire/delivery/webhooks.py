@@ -207,16 +207,7 @@ class _Worker:
 
     async def nap(self, notifier: WireNotifier, seen: int, seconds: float) -> None:
         """Sleep until the log grows past `seen`, a delivery finishes, or `seconds` pass."""
-        waiters = [
-            asyncio.create_task(notifier.wait(seconds)),
-            asyncio.create_task(self.wake.wait()),
-        ]
-        await asyncio.sleep(0)  # the waiters start: an announcement from now on wakes us
-        if notifier.latest == seen and not self.wake.is_set():
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-        for task in waiters:
-            task.cancel()
-        await asyncio.gather(*waiters, return_exceptions=True)
+        await notifier.wait_past(seen, self.wake, seconds)
 
     async def stop(self) -> None:
         """Cancel deliveries in flight; their leases expire and they are sent again."""
