@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: word-pair fields for phrases
 _PREFIX = f"v{SCHEMA_VERSION}-"
 _CURRENT = "CURRENT"
 _SEQ = "seq"

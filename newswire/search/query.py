@@ -24,7 +24,9 @@ from newswire.search.schema import (
     analyzer,
     family_of,
     normalize,
+    pairs_field,
     text_field,
+    word_pairs,
 )
 
 __all__ = ["FIELDS", "Bool", "Not", "Word", "compile_query", "parse"]
@@ -177,19 +179,27 @@ class _Scope:
     families: tuple[str, ...]
     body: bool
     products: frozenset[str] | None
+    pairs: bool
 
 
 def compile_query(
-    node: Node, languages: frozenset[str], body: bool, products: frozenset[str] | None = None
+    node: Node,
+    languages: frozenset[str],
+    body: bool,
+    products: frozenset[str] | None = None,
+    *,
+    pairs: bool = True,
 ) -> tantivy.Query:
     """The Tantivy query for a syntax tree.
 
     It searches the text of `languages` (all when empty), the body only when `body`
     (a summary view never matches body text), and `product:` only among `products`
-    (when given): an item's other products are not the caller's business.
+    (when given): an item's other products are not the caller's business. Phrases
+    search the word-pair fields; `pairs=False` keeps them on the text fields, the
+    form snippets highlight (they match the same items).
     """
     families = tuple(sorted({family_of(lang) for lang in languages})) or tuple(FAMILIES)
-    return _compile(node, _Scope(families, body, products))
+    return _compile(node, _Scope(families, body, products, pairs))
 
 
 def _compile(node: Node, scope: _Scope) -> tantivy.Query:
@@ -229,9 +239,11 @@ def _word(word: Word, scope: _Scope) -> tantivy.Query:
             if word.field
             else tuple(p for p in TEXT_FIELDS if scope.body or p != "body")
         )
-        queries = [_text(word, part, family) for family in scope.families for part in parts]
+        queries = [
+            _text(word, part, family, scope.pairs) for family in scope.families for part in parts
+        ]
         if word.field is None:
-            queries.append(_text(word, "tags", "xx"))
+            queries.append(_text(word, "tags", "xx", False))
         kept = [(tantivy.Occur.Should, q) for q in queries if q is not None]
         return _bool(kept) if kept else tantivy.Query.empty_query()
     if word.field in KEYWORD_FIELDS:
@@ -248,7 +260,7 @@ def _word(word: Word, scope: _Scope) -> tantivy.Query:
     return term_filter(EXACT_FIELDS[word.field], [word.text])
 
 
-def _text(word: Word, part: str, family: str) -> tantivy.Query | None:
+def _text(word: Word, part: str, family: str, pairs: bool) -> tantivy.Query | None:
     name = "tags" if part == "tags" else text_field(part, family)
     boost = _BOOST.get(part, 1.5)
     if word.prefix:
@@ -268,6 +280,14 @@ def _text(word: Word, part: str, family: str) -> tantivy.Query | None:
         return None
     if len(tokens) == 1:
         query = tantivy.Query.term_query(SCHEMA, name, tokens[0])
+    elif pairs:  # "a b c" is the pairs a_b then b_c, next to each other
+        joined = word_pairs(tokens)
+        twin = pairs_field(part, family)
+        query = (
+            tantivy.Query.term_query(SCHEMA, twin, joined[0])
+            if len(joined) == 1
+            else tantivy.Query.phrase_query(SCHEMA, twin, list[str | tuple[int, str]](joined))
+        )
     else:
         query = tantivy.Query.phrase_query(SCHEMA, name, list[str | tuple[int, str]](tokens))
     return tantivy.Query.boost_query(query, boost)

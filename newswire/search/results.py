@@ -1,11 +1,13 @@
 """Running a search on the served index: hits, the total, facet counts and snippets.
 
 Everything here is computed from one query that already holds the caller's
-entitlement clauses, so no count or facet can come from outside the plan.
+entitlement clauses, so no count or facet can come from outside the plan. Facets
+are counted only when asked for: each one runs the query again over every match.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -39,7 +41,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Results:
-    """A page of hits with the total and the facet counts of the whole result set."""
+    """A page of hits with the total and the asked-for facet counts of the whole result set."""
 
     total: int
     hits: list[Hit]
@@ -55,15 +57,17 @@ def run_search(
     limit: int,
     offset: int,
     snippet_parts: tuple[str, ...],
+    facets: Collection[str] = (),
 ) -> Results:
     """Search the served generation (blocking: call it in a worker thread).
 
     `query` holds every clause, entitlement included; `text_query` is the typed part
-    alone, the one snippets highlight; only `snippet_parts` give snippets.
+    alone as snippets highlight it (`compile_query(..., pairs=False)`); only
+    `snippet_parts` give snippets, and only `facets` (names from FACETS) are counted.
     """
     opened = searcher(index_dir)
     if opened is None:
-        return Results(0, [], {name: [] for name in FACETS})
+        return Results(0, [], {name: [] for name in FACETS if name in facets})
     _, found = opened
     by = "newest" if sort == "newest" else None
     result = found.search(query, limit, count=True, order_by_field=by, offset=offset)
@@ -76,18 +80,24 @@ def run_search(
         )
         hits.append(Hit(str(doc.get_first("uri")), float(key), snippets))
     total = int(result.count)  # type: ignore[attr-defined]  # missing from the stubs
-    return Results(total, hits, _facets(found, query))
+    return Results(total, hits, _facets(found, query, facets) if facets else {})
 
 
-def _facets(found: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[dict[str, Any]]]:
-    spec = {name: {"terms": {"field": f, "size": size}} for name, (f, size) in FACETS.items()}
+def _facets(
+    found: tantivy.Searcher, query: tantivy.Query, names: Collection[str]
+) -> dict[str, list[dict[str, Any]]]:
+    spec = {
+        name: {"terms": {"field": f, "size": size}}
+        for name, (f, size) in FACETS.items()
+        if name in names
+    }
     counted = found.aggregate(query, spec)
     return {
         name: [
             {"value": bucket["key"], "count": int(bucket["doc_count"])}
             for bucket in counted.get(name, {}).get("buckets", [])
         ]
-        for name in FACETS
+        for name in spec
     }
 
 

@@ -82,6 +82,18 @@ def _when(name: str, value: str | None, *, end: bool) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _facet_names(values: list[str]) -> tuple[str, ...]:
+    names = _split(values)
+    if "all" in names:
+        return tuple(FACETS)
+    unknown = sorted(set(names) - set(FACETS))
+    if unknown:
+        raise Invalid(
+            f"facets: no facet named {', '.join(unknown)}; choose from {', '.join(FACETS)} or all"
+        )
+    return tuple(name for name in FACETS if name in names)
+
+
 def _offset(cursor: str | None) -> int:
     if not cursor:
         return 0
@@ -130,7 +142,7 @@ async def _gated_hits(
 
 def _facets(viewer: Viewer, results: Results) -> dict[str, list[dict[str, Any]]]:
     facets = dict(results.facets)
-    if viewer.kind is ViewerKind.SUBSCRIBER and viewer.plan is not None:
+    if viewer.kind is ViewerKind.SUBSCRIBER and viewer.plan is not None and "products" in facets:
         mine = viewer.plan.products  # an item's other products are not the caller's business
         facets["products"] = [f for f in facets["products"] if f["value"] in mine]
     return facets
@@ -161,17 +173,22 @@ async def search(
     sort: Literal["relevance", "newest"] | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
+    facets: Annotated[
+        list[str],
+        Query(description=f"counts to return: {', '.join(FACETS)}, or all (none by default)"),
+    ] = [],  # noqa: B006
 ) -> dict[str, Any]:
     """Search what the caller's plan entitles; relevance first when `q` is given, else newest."""
     viewer = viewer_of(owner)
     now = datetime.now(UTC)
     offset = _offset(cursor)
+    wanted = _facet_names(facets)
     node = parse(q)
     if ctx.usage is not None and owner.subscriber_id is not None:
         ctx.usage.add(owner.subscriber_id, "search")
     required = entitlement(viewer, now)
     if required is None:
-        return {"total": 0, "hits": [], "facets": {name: [] for name in FACETS}, "next": None}
+        return {"total": 0, "hits": [], "facets": {name: [] for name in wanted}, "next": None}
     filters = Filters(
         products=_split(products),
         languages=_split(languages),
@@ -190,15 +207,17 @@ async def search(
     searched = frozenset(filters.languages) or (plan.languages if plan else frozenset())
     text_query = None if node is None else compile_query(node, searched, full, mine)
     query = whole(text_query, filter_clauses(filters, mine) + required)
+    highlight = None if node is None else compile_query(node, searched, full, mine, pairs=False)
     results = await asyncio.to_thread(
         run_search,
         index_dir(ctx.settings.data_dir),
         query,
-        text_query,
+        highlight,
         sort=sort or ("relevance" if node else "newest"),
         limit=limit,
         offset=offset,
         snippet_parts=("headline", "summary", "body") if full else ("headline", "summary"),
+        facets=wanted,
     )
     stop = offset + len(results.hits)
     return {

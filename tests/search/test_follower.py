@@ -126,7 +126,7 @@ def test_no_plan_ever_sees_a_hit_count_or_facet_outside_it(sw: SearchWire) -> No
         )
         sub = w.subscriber(f"Sub {n}", plan.slug)
         mine = [s for s in states if gate.entitled(plan, s)]
-        page = hits(sub, q="gamma", limit=100)
+        page = hits(sub, q="gamma", limit=100, facets="all")
         assert uris(page) == {s.item.uri for s in mine}, plan
         assert page["total"] == len(mine)
         want_products = Counter(p for s in mine for p in s.products & plan.products)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import tantivy
 
 from newswire.errors import Invalid
 from newswire.model import Item, ItemState
@@ -18,6 +19,7 @@ from newswire.search.index import (
 )
 from newswire.search.query import compile_query, parse
 from newswire.search.results import run_search
+from newswire.search.schema import SCHEMA, analyzer, pairs_field
 
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 DOCS: dict[str, tuple[str, str, str]] = {
@@ -69,10 +71,16 @@ def found(index_dir: Path, q: str, *, languages: frozenset[str] = frozenset()) -
     node = parse(q)
     assert node is not None
     query = compile_query(node, languages, body=True)
+    plain = compile_query(node, languages, body=True, pairs=False)
     results = run_search(
-        index_dir, query, query, sort="relevance", limit=50, offset=0, snippet_parts=()
+        index_dir, query, plain, sort="relevance", limit=50, offset=0, snippet_parts=()
     )
     assert results.total == len(results.hits)
+    # Phrases on the word-pair fields find what phrases on the text fields find.
+    on_text = run_search(
+        index_dir, plain, plain, sort="relevance", limit=50, offset=0, snippet_parts=()
+    )
+    assert {hit.uri for hit in on_text.hits} == {hit.uri for hit in results.hits}
     return {hit.uri.removeprefix("urn:t:") for hit in results.hits}
 
 
@@ -113,6 +121,18 @@ def test_a_language_restriction_searches_only_that_language(index_dir: Path) -> 
         ("central bank", {"en1", "en2"}),  # all words must match
         ('"central bank raises"', {"en1"}),
         ('"bank central"', set()),
+        ('"central bank"', {"en1", "en2"}),  # one word pair
+        ('"the central bank"', {"en2"}),
+        ('"interest rates" OR "rates unchanged"', {"en1", "en2"}),
+        ('"rates" "central bank"', {"en1", "en2"}),
+        ('"bank said inflation was high"', {"en1"}),
+        ('"bank said inflation was low"', set()),
+        ('"kitaplar yandı"', {"tr1"}),  # Turkish pairs are stemmed pairs
+        ('"yandı kitaplar"', set()),
+        ('"élections municipales"', {"fr1"}),
+        ('"elections municipales"', {"fr1"}),  # folded like single words
+        ('body:"statsministern meddelade"', {"sv1"}),
+        ('"raises interest rates inflation"', set()),  # headline and body are not one text
         ("rates AND unchanged", {"en2"}),
         ("football OR inflation", {"en1", "en3"}),
         ("bank NOT unchanged", {"en1"}),
@@ -133,6 +153,19 @@ def test_a_language_restriction_searches_only_that_language(index_dir: Path) -> 
 )
 def test_query_syntax(index_dir: Path, q: str, expected: set[str]) -> None:
     assert found(index_dir, q) == expected
+
+
+def test_the_index_holds_word_pairs_for_phrases(index_dir: Path) -> None:
+    pair = tantivy.Query.term_query(SCHEMA, pairs_field("headline", "en"), "central_bank")
+    results = run_search(
+        index_dir, pair, None, sort="relevance", limit=5, offset=0, snippet_parts=()
+    )
+    assert {hit.uri for hit in results.hits} == {"urn:t:en1", "urn:t:en2"}
+    stems = "_".join(analyzer("text_tr").analyze("kitaplar yandı"))  # kitap_ya
+    turkish = tantivy.Query.term_query(SCHEMA, pairs_field("headline", "tr"), stems)
+    assert run_search(
+        index_dir, turkish, None, sort="relevance", limit=5, offset=0, snippet_parts=()
+    ).hits
 
 
 def test_summary_scope_leaves_the_body_out(index_dir: Path) -> None:

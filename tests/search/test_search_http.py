@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from newswire.search.results import FACETS
 from tests.conftest import story
 from tests.search.conftest import SearchWire, hits, uris
 
@@ -36,6 +37,12 @@ def test_a_published_story_is_found_with_highlighted_snippets(sw: SearchWire) ->
     assert "<b>Volcano</b>" in hit["snippets"]["body"]
     assert "summary" not in hit["snippets"]  # no match there, no snippet
     assert hits(sub, q="volcanoes")["total"] == 1  # English stemming
+    # Phrases search word pairs; the snippet still marks the phrase's words.
+    [phrase] = hits(sub, q='"volcanoes erupting near the coast"')["hits"]
+    assert "<b>coast</b>" in phrase["snippets"]["headline"]
+    assert hits(sub, q='"erupts near"')["total"] == 1
+    assert hits(sub, q='"near erupts"')["total"] == 0
+    assert hits(sub, q='"volcano near the coast"')["total"] == 0
     assert hits(sub, q="glacier")["total"] == 0
 
 
@@ -53,7 +60,7 @@ def test_search_answers_only_within_the_plan(sw: SearchWire) -> None:
     sw.publish(story("Harbour strike photo", type="picture"), ["world-en"])
     sw.publish(story("Harbour strike Turkish desk", language="tr"), ["world-tr"])
 
-    page = hits(sub, q="harbour strike")
+    page = hits(sub, q="harbour strike", facets="all")
     assert uris(page) == {inside["uri"], shared["uri"]}
     assert page["total"] == 2
     facets = page["facets"]
@@ -62,9 +69,9 @@ def test_search_answers_only_within_the_plan(sw: SearchWire) -> None:
     assert facets["types"] == [{"value": "text", "count": 2}]
     # Asking for what the plan does not cover finds nothing, and says nothing.
     for params in ({"products": "secret-en"}, {"languages": "tr"}, {"types": "picture"}):
-        other = hits(sub, q="harbour", **params)
+        other = hits(sub, q="harbour", facets="all", **params)
         assert other["total"] == 0 and other["hits"] == [], params
-        assert all(not values for values in other["facets"].values()), params
+        assert other["facets"] == {name: [] for name in FACETS}, params
     assert hits(sub, q="memo")["total"] == 0
     assert hits(sub, q="product:secret-en")["total"] == 0
     # The desk sees everything.
@@ -111,7 +118,7 @@ def test_a_killed_story_leaves_the_results_at_once(sw: SearchWire) -> None:
     assert r.status_code in (200, 201), r.text
     assert uris(hits(sub, q="bridge")) == {kept["uri"]}  # gone from hits before the index
     sw.wait_indexed(r.json()["seq"])
-    page = hits(sub, q="bridge")
+    page = hits(sub, q="bridge", facets="products")
     assert page["total"] == 1 and page["facets"]["products"] == [{"value": "world-en", "count": 1}]
     assert hits(sub, q="rumour")["total"] == 0
     assert hits(w.editor, q="rumour")["total"] == 0
@@ -145,8 +152,8 @@ def test_embargoed_stories_enter_search_at_release(sw: SearchWire) -> None:
         story("Nobel prize winner named", embargoedUntil=until.isoformat()), ["world-en"]
     )
     for client in (sub, early, w.editor):
-        page = hits(client, q="nobel")
-        assert page["total"] == 0 and all(not v for v in page["facets"].values())
+        page = hits(client, q="nobel", facets="all")
+        assert page["total"] == 0 and page["facets"] == {name: [] for name in FACETS}
     feed = sub.get("/v1/feed", params={"wait": 10}).json()["entries"]  # the release event
     assert [e["event"] for e in feed] == ["release"]
     sw.wait_indexed(feed[0]["seq"])
@@ -160,8 +167,8 @@ def test_a_delayed_plan_counts_nothing_before_its_delay(sw: SearchWire) -> None:
     w.plan("late", ["world-en"], delay=60)
     late = w.subscriber("Late", "late")
     sw.publish(story("Fresh flood warning"), ["world-en"])
-    page = hits(late, q="flood")
-    assert page["total"] == 0 and all(not v for v in page["facets"].values())
+    page = hits(late, q="flood", facets="all")
+    assert page["total"] == 0 and page["facets"] == {name: [] for name in FACETS}
     assert hits(w.subscriber("Daily", "full-en"), q="flood")["total"] == 1
 
 
@@ -182,7 +189,10 @@ def test_filters_facets_sorting_and_pages(sw: SearchWire) -> None:
             "organisations": [{"name": "Red Cross"}] if n == 3 else [],
         }
         published.append(sw.publish(story(f"Earthquake report {n}", **extra), ["world-en"]))
-    everything = hits(sub, q="earthquake")
+    assert hits(sub, q="earthquake")["facets"] == {}  # counted only when asked for
+    assert list(hits(sub, q="earthquake", facets="urgency")["facets"]) == ["urgency"]
+    everything = hits(sub, q="earthquake", facets="urgency,topics")
+    assert list(everything["facets"]) == ["urgency", "topics"]
     assert everything["total"] == 5
     assert everything["facets"]["urgency"] == [{"value": 3, "count": 4}, {"value": 1, "count": 1}]
     assert everything["facets"]["topics"] == [
@@ -226,6 +236,7 @@ def test_bad_searches_get_problem_json(sw: SearchWire) -> None:
         {"from": "yesterday"},
         {"limit": "0"},
         {"sort": "oldest"},
+        {"facets": "colour"},
     ):
         r = sub.get("/v1/search", params=params)
         assert r.status_code == 422, (params, r.text)

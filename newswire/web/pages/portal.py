@@ -179,6 +179,7 @@ async def search(
         sort=None,
         limit=30,
         cursor=None,
+        facets=["all"],
     )
     return render_page(
         request,
