@@ -13,15 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from newswire.enrich.text import plain_text
-from newswire.model import Concept, ItemState
+from newswire.model import ItemState
 from newswire.search.filters import Filters
 from newswire.search.query import Node, Not, Word
-from newswire.search.schema import KEYWORD, analyzer, family_of, normalize
+from newswire.search.schema import KEYWORD, analyzer, family_of, normalize, searchable
 
 __all__ = ["DocTerms", "Scope", "doc_terms", "evaluate", "passes_filters"]
 
-_MEDTOP = "http://cv.iptc.org/newscodes/mediatopic/"
 _PARTS = ("headline", "summary", "body")
 
 
@@ -52,49 +50,27 @@ class DocTerms:
         return self.sets.get(part, frozenset())
 
 
-def _concept_keys(concept: Concept | dict[str, object]) -> list[str]:
-    data = concept if isinstance(concept, dict) else concept.model_dump()
-    keys = [str(data[k]) for k in ("name", "uri", "literal") if data.get(k)]
-    uri = str(data.get("uri") or "")
-    if uri.startswith(_MEDTOP):
-        keys.append("medtop:" + uri.removeprefix(_MEDTOP))
-    return keys
-
-
 def _keyword(value: str) -> str:
     found = analyzer(KEYWORD).analyze(normalize(value))
     return found[0] if found else ""
 
 
 def doc_terms(state: ItemState) -> DocTerms:
-    """Analyse a version once (mirrors `schema.document`, which feeds the index)."""
+    """Analyse a version once, from what `schema.document` puts in the index."""
     item = state.item
     family = family_of(item.language)
     text = analyzer(f"text_{family}")
-    headline = " ".join(t.value for t in item.headlines or []) or (item.title or "")
-    summary = " ".join(t.value for t in item.descriptions or [])
-    body = "\n".join(plain_text(t.value) for t in item.bodies or [])
+    found = searchable(item)
     doc = DocTerms(family=family)
-    for part, value in zip(_PARTS, (headline, summary, body), strict=True):
+    for part, value in found.texts().items():
         doc.parts[part] = text.analyze(normalize(value)) if value else []
-    tags: list[str] = [v for v in (item.by, item.slugline, item.located) if v]
-    entities: tuple[tuple[str, list[Concept] | list[dict[str, object]]], ...] = (
-        ("person", list(item.people or [])),
-        ("organisation", list(item.organisations or [])),
-        ("place", list(item.places or [])),
-        ("topic", [s for s in item.subjects or [] if s.rel != "keyword"]),
-    )
-    for name, concepts in entities:
-        values: set[str] = set()
-        for concept in concepts:
-            keys = _concept_keys(concept)
-            values.update(_keyword(k) for k in keys)
-            tags.extend(keys[:1])
-        doc.keywords[name] = frozenset(values - {""})
-    for subject in item.subjects or []:
-        if subject.rel == "keyword":
-            tags.extend(v for v in (subject.literal, subject.name) if v)
-    doc.parts["tags"] = analyzer("text_xx").analyze(normalize(" · ".join(tags))) if tags else []
+    tags: list[str] = []
+    for tag in found.tags:  # "" between tags: no phrase runs from one into the next
+        tags.extend([*analyzer("text_xx").analyze(normalize(tag)), ""])
+    doc.parts["tags"] = tags
+    doc.keywords = {
+        name: frozenset({_keyword(k) for k in keys} - {""}) for name, keys in found.keys.items()
+    }
     doc.sets = {part: frozenset(terms) for part, terms in doc.parts.items()}
     doc.products = frozenset(state.products)
     doc.language = item.language or ""

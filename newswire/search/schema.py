@@ -14,25 +14,28 @@ that holds both is what made phrases slow at a million stories.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
 import tantivy
 
 from newswire.enrich.text import plain_text
-from newswire.model import Concept, ItemState
+from newswire.model import Concept, Item, ItemState
 
 __all__ = [
     "FAMILIES",
     "KEYWORD",
     "SCHEMA",
     "TEXT_PARTS",
+    "Searchable",
     "analyzer",
     "document",
     "family_of",
     "normalize",
     "pairs_field",
     "register_analyzers",
+    "searchable",
     "text_field",
     "word_pairs",
 ]
@@ -157,6 +160,54 @@ def _topic_id(concept: Concept) -> str:
     return concept.uri or concept.literal or concept.name or ""
 
 
+@dataclass(frozen=True)
+class Searchable:
+    """What of an item version is searched, before analysis (the index and alerts share it)."""
+
+    headline: str
+    summary: str
+    body: str
+    tags: list[str]  # by-line, slugline, place line, entity names, keywords: one text each
+    keys: dict[str, list[str]]  # person/organisation/place/topic -> exact keys
+    topic_ids: list[str]  # for the topics facet
+
+    def texts(self) -> dict[str, str]:
+        """headline, summary and body by part name."""
+        return dict(zip(TEXT_PARTS, (self.headline, self.summary, self.body), strict=True))
+
+
+def searchable(item: Item) -> Searchable:
+    """The searched parts of an item version."""
+    tags: list[str] = [v for v in (item.by, item.slugline, item.located) if v]
+    entities: tuple[tuple[str, list[Concept] | list[dict[str, object]]], ...] = (
+        ("person", list(item.people or [])),
+        ("organisation", list(item.organisations or [])),
+        ("place", list(item.places or [])),
+        ("topic", [s for s in item.subjects or [] if s.rel != "keyword"]),
+    )
+    keys: dict[str, list[str]] = {}
+    for field, concepts in entities:
+        keys[field] = []
+        for concept in concepts:
+            found = _concept_keys(concept)
+            keys[field].extend(found)
+            tags.extend(found[:1])
+    topic_ids = []
+    for subject in item.subjects or []:
+        if subject.rel == "keyword":  # enrichment's keywords: searchable words, not topics
+            tags.extend(v for v in (subject.literal, subject.name) if v)
+        elif _topic_id(subject):
+            topic_ids.append(_topic_id(subject))
+    return Searchable(
+        headline=" ".join(t.value for t in item.headlines or []) or (item.title or ""),
+        summary=" ".join(t.value for t in item.descriptions or []),
+        body="\n".join(plain_text(t.value) for t in item.bodies or []),
+        tags=tags,
+        keys=keys,
+        topic_ids=topic_ids,
+    )
+
+
 def document(state: ItemState, released: datetime) -> tantivy.Document:
     """The index document of one item version, released (visible) since `released`."""
     item = state.item
@@ -174,34 +225,19 @@ def document(state: ItemState, released: datetime) -> tantivy.Document:
     doc.add_integer("newest", int(created.timestamp() * 1_000_000))
     doc.add_date("released", released)
     family = family_of(item.language)
-    headline = " ".join(t.value for t in item.headlines or []) or (item.title or "")
-    summary = " ".join(t.value for t in item.descriptions or [])
-    body = "\n".join(plain_text(t.value) for t in item.bodies or [])
     words = analyzer(f"text_{family}")
-    for part, text in zip(TEXT_PARTS, (headline, summary, body), strict=True):
+    found = searchable(item)
+    for part, text in found.texts().items():
         if text:
             doc.add_text(text_field(part, family), normalize(text))
             pairs = word_pairs(words.analyze(normalize(text)))
             if pairs:
                 doc.add_text(pairs_field(part, family), " ".join(pairs))
-    tags: list[str] = [v for v in (item.by, item.slugline, item.located) if v]
-    entities: tuple[tuple[str, list[Concept] | list[dict[str, object]]], ...] = (
-        ("person", list(item.people or [])),
-        ("organisation", list(item.organisations or [])),
-        ("place", list(item.places or [])),
-        ("topic", [s for s in item.subjects or [] if s.rel != "keyword"]),
-    )
-    for field, concepts in entities:
-        for concept in concepts:
-            keys = _concept_keys(concept)
-            for key in keys:
-                doc.add_text(field, normalize(key))
-            tags.extend(keys[:1])
-    for subject in item.subjects or []:
-        if subject.rel == "keyword":  # enrichment's keywords: searchable words, not topics
-            tags.extend(v for v in (subject.literal, subject.name) if v)
-        elif _topic_id(subject):
-            doc.add_text("topic_id", _topic_id(subject))
-    if tags:
-        doc.add_text("tags", normalize(" · ".join(tags)))
+    for field, keys in found.keys.items():
+        for key in keys:
+            doc.add_text(field, normalize(key))
+    for topic_id in found.topic_ids:
+        doc.add_text("topic_id", topic_id)
+    for tag in found.tags:  # one value each: a phrase never runs from one into the next
+        doc.add_text("tags", normalize(tag))
     return doc

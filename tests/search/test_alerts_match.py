@@ -43,6 +43,10 @@ STORIES = [
         "The bank said inflation stays high.",
         descriptions=[{"role": "summary", "value": "Rates rise again"}],
         people=[{"name": "Christine Lagarde"}],
+        subjects=[
+            {"name": "monetary policy", "rel": "keyword"},
+            {"name": "euro area", "rel": "keyword"},
+        ],
         urgency=2,
     ),
     _state("u:3", "fr", "Les élections législatives", "Les électeurs ont voté dimanche."),
@@ -86,6 +90,12 @@ QUERIES = [
     "urgency:2",
     "urgency:3",
     "platypus",
+    '"central bank raises"',  # three words: two word pairs, next to each other
+    '"bank said inflation stays"',
+    '"bank raises interest"',
+    '"monetary policy"',  # a keyword
+    '"policy euro"',  # across two keywords: no phrase
+    '"lagarde monetary"',
 ]
 
 
@@ -138,6 +148,9 @@ def test_the_expected_stories_match() -> None:
     assert _percolate("elections", True) == {"u:1", "u:3"}  # élections, folded
     assert _percolate("elect*", True) == {"u:1", "u:3"}
     assert _percolate('"interest rates"', True) == {"u:2"}
+    assert _percolate('"central bank raises"', True) == {"u:2"}
+    assert _percolate('"monetary policy"', True) == {"u:2"}
+    assert _percolate('"policy euro"', True) == set()
     assert _percolate('"rates interest"', True) == set()
     assert _percolate("bank NOT inflation", True) == set()
     assert _percolate("bank OR storm", True) == {"u:2", "u:5"}
