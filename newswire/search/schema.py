@@ -55,7 +55,7 @@ FAMILIES: dict[str, str] = {
 }
 TEXT_PARTS = ("headline", "summary", "body")
 KEYWORD = "keyword"  # whole value, lower-cased: entity names and ids, topics
-PAIRS = "pairs"  # word pairs, already analysed: split at spaces, nothing else
+PAIRS = "pairs"  # word pairs, already analysed: split at whitespace, nothing else
 PLAIN = "text_xx"
 _WORD = r"[\p{L}\p{N}\p{M}]+"
 _MEDTOP = "http://cv.iptc.org/newscodes/mediatopic/"
@@ -79,7 +79,7 @@ _ANALYZERS: dict[str, tantivy.TextAnalyzer] = {
 _ANALYZERS[KEYWORD] = (
     tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(tantivy.Filter.lowercase()).build()
 )
-_ANALYZERS[PAIRS] = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex("[^ ]+")).build()
+_ANALYZERS[PAIRS] = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
 
 
 def analyzer(name: str) -> tantivy.TextAnalyzer:
