@@ -74,7 +74,7 @@ async def _post(
 async def send_alert_webhooks(db: Database, client: httpx.AsyncClient) -> int:
     """Send one batch of due alert matches; returns how many were claimed."""
     retry, timeout = webhooks.RETRY, webhooks.TIMEOUT  # read now: tests shorten them
-    claims = await store.claim_alert_webhooks(db, BATCH, timedelta(seconds=timeout + 60))
+    claims = await store.claim_alert_webhooks(db, BATCH, webhooks.lease(timeout))
 
     async def one(claim: store.WebhookClaim) -> None:
         if claim.killed or not claim.hooks:

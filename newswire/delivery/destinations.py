@@ -121,8 +121,7 @@ class _Worker:
         free = concurrency - len(self.inflight)
         claims = []
         if free > 0:
-            lease = timedelta(seconds=self.timeout + 60)
-            claims = await outbox.claim_uploads(self.db, free, lease)
+            claims = await outbox.claim_uploads(self.db, free, webhooks.lease(self.timeout))
         for claim in claims:
             task = asyncio.create_task(self.attempt(claim), name="destination-upload")
             self.inflight.add(task)

@@ -64,6 +64,12 @@ class RetryPolicy:
         return out_of_attempts or age + self.delay(attempts) > self.window
 
 
+def lease(timeout: float) -> timedelta:
+    """How long a claimed row stays with its worker: the attempt's time limit plus room to
+    record the outcome. A worker that dies holding it frees the row when it ends."""
+    return timedelta(seconds=timeout + 20)
+
+
 RETRY = RetryPolicy()
 TIMEOUT = 10.0  # seconds a receiver has to answer one delivery
 _WEBHOOK_DELIVERIES = DELIVERIES.labels("webhook")
@@ -145,8 +151,7 @@ class _Worker:
         free = concurrency - len(self.inflight)
         claims = []
         if free > 0:
-            lease = timedelta(seconds=self.timeout + 60)
-            claims = await outbox.claim_deliveries(self.db, free, lease)
+            claims = await outbox.claim_deliveries(self.db, free, lease(self.timeout))
         for claim in claims:
             task = asyncio.create_task(self.attempt(claim), name="webhook-delivery")
             self.inflight.add(task)

@@ -150,7 +150,7 @@ def test_sigkill_mid_flight_loses_nothing(node: Serve, postgres_too: bool) -> No
         assert release.at - due < 3.0, f"released {release.at - due:.1f} s late"
 
         # Webhooks: at least once, so duplicates may arrive; none may be missing. A
-        # delivery in flight at the crash waits for its lease (timeout + 60 s) to end.
+        # delivery in flight at the crash waits for its lease (timeout + 20 s) to end.
         wait_until(lambda: {r.entry["seq"] for r in receiver.unique()} >= set(expected), 100)
         print(
             f"crash: {len(acknowledged_before)} acknowledged before the kill, all present;"
