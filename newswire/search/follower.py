@@ -52,24 +52,31 @@ def apply_entries(writer: IndexWriter, entries: list[Entry]) -> None:
 
 
 async def _open_writer(index_dir: Path) -> IndexWriter:
+    """The writer of the served generation; of a new, unserved one when none is served."""
     generation = current_generation(index_dir)
-    if generation is None:
+    if generation is None:  # a new node, a new schema version, or a lost folder
         generation = await asyncio.to_thread(new_generation, index_dir, first=True)
-        publish_generation(index_dir, generation)
     writer = await asyncio.to_thread(IndexWriter, generation)
     await asyncio.to_thread(remove_old_generations, index_dir)
     return writer
 
 
 async def _follow(db: Database, notifier: WireNotifier, index_dir: Path) -> None:
-    """Apply the log to the served generation until a reindex replaces it."""
+    """Apply the log to the served generation until a reindex replaces it.
+
+    A generation built from scratch is served only once it has caught up with the log,
+    so no search ever counts from half an index (searches answer 503 meanwhile).
+    """
     writer = await _open_writer(index_dir)
     try:
-        while current_generation(index_dir) == writer.generation:
+        while current_generation(index_dir) in (writer.generation, None):
             page = await read_events(db, writer.seq, BATCH, datetime.now(UTC))
             if page.entries or page.next != writer.seq:
                 await asyncio.to_thread(_apply_page, writer, page.entries, page.next)
-            if len(page.entries) < BATCH and notifier.latest <= writer.seq:
+            caught_up = len(page.entries) < BATCH
+            if caught_up and current_generation(index_dir) is None:
+                await asyncio.to_thread(_serve, index_dir, writer)
+            if caught_up and notifier.latest <= writer.seq:
                 await notifier.wait(1.0)
                 # Gather what else arrives before the next commit: one commit per burst,
                 # not per story, keeps the index's cost off the publishing path.
@@ -81,6 +88,13 @@ async def _follow(db: Database, notifier: WireNotifier, index_dir: Path) -> None
 def _apply_page(writer: IndexWriter, entries: list[Entry], next_seq: int) -> None:
     apply_entries(writer, entries)
     writer.commit(next_seq)
+
+
+def _serve(index_dir: Path, writer: IndexWriter) -> None:
+    writer.commit(writer.seq)  # an empty log still needs a committed index to serve
+    publish_generation(index_dir, writer.generation)
+    remove_old_generations(index_dir)  # an older schema version's, say
+    log.info("search index built up to seq %d; now served", writer.seq)
 
 
 async def run_search_follower(db: Database, notifier: WireNotifier, index_dir: Path) -> None:

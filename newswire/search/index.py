@@ -26,6 +26,7 @@ from newswire.search.schema import SCHEMA, document, register_analyzers
 __all__ = [
     "SCHEMA_VERSION",
     "IndexWriter",
+    "NotServed",
     "WriterBusy",
     "current_generation",
     "new_generation",
@@ -48,6 +49,10 @@ _lock = threading.Lock()
 
 class WriterBusy(Exception):
     """Another process on this node holds the index's writer."""
+
+
+class NotServed(Exception):
+    """No generation is served yet: the follower is still building the first one."""
 
 
 def _stamp(generation: Path) -> int:

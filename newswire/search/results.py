@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import tantivy
 
-from newswire.search.index import searcher
+from newswire.search.index import NotServed, searcher
 from newswire.search.schema import FAMILIES, SCHEMA, text_field
 
 __all__ = ["FACETS", "Hit", "Results", "run_search"]
@@ -64,10 +64,11 @@ def run_search(
     `query` holds every clause, entitlement included; `text_query` is the typed part
     alone as snippets highlight it (`compile_query(..., pairs=False)`); only
     `snippet_parts` give snippets, and only `facets` (names from FACETS) are counted.
+    Raises `NotServed` while no index is served yet.
     """
     opened = searcher(index_dir)
     if opened is None:
-        return Results(0, [], {name: [] for name in FACETS if name in facets})
+        raise NotServed(index_dir)
     _, found = opened
     by = "newest" if sort == "newest" else None
     result = found.search(query, limit, count=True, order_by_field=by, offset=offset)

@@ -18,13 +18,14 @@ from pydantic import BaseModel
 
 from newswire import gate
 from newswire.delivery.entries import visible_products
-from newswire.errors import Invalid, NotFound
+from newswire.errors import Invalid, NotFound, Unavailable
 from newswire.model import ItemState, Viewer, ViewerKind
 from newswire.search import index_dir
 from newswire.search.filters import Filters, entitlement, filter_clauses, whole
+from newswire.search.index import NotServed
 from newswire.search.query import compile_query, parse
 from newswire.search.results import FACETS, Results, run_search
-from newswire.store import items
+from newswire.store import events, items
 from newswire.store.database import Database
 from newswire.web.auth import Subscriber, viewer_of
 from newswire.web.context import Context, context
@@ -208,17 +209,25 @@ async def search(
     text_query = None if node is None else compile_query(node, searched, full, mine)
     query = whole(text_query, filter_clauses(filters, mine) + required)
     highlight = None if node is None else compile_query(node, searched, full, mine, pairs=False)
-    results = await asyncio.to_thread(
-        run_search,
-        index_dir(ctx.settings.data_dir),
-        query,
-        highlight,
-        sort=sort or ("relevance" if node else "newest"),
-        limit=limit,
-        offset=offset,
-        snippet_parts=("headline", "summary", "body") if full else ("headline", "summary"),
-        facets=wanted,
-    )
+    try:
+        results = await asyncio.to_thread(
+            run_search,
+            index_dir(ctx.settings.data_dir),
+            query,
+            highlight,
+            sort=sort or ("relevance" if node else "newest"),
+            limit=limit,
+            offset=offset,
+            snippet_parts=("headline", "summary", "body") if full else ("headline", "summary"),
+            facets=wanted,
+        )
+    except NotServed as err:
+        if await events.head(ctx.db) == 0:  # nothing published yet: nothing to find
+            return {"total": 0, "hits": [], "facets": {name: [] for name in wanted}, "next": None}
+        raise Unavailable(
+            "search: the index is being built from the wire log (a new node, an upgrade or"
+            " a restore); try again in a minute"
+        ) from err
     stop = offset + len(results.hits)
     return {
         "total": results.total,

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tantivy import Query
+
 from newswire import gate
+from newswire.delivery.notifier import WireNotifier
 from newswire.model import Item, ItemState, Plan
+from newswire.search import index_dir
+from newswire.search.follower import run_search_follower
+from newswire.search.index import (
+    IndexWriter,
+    NotServed,
+    current_generation,
+    new_generation,
+    read_seq,
+)
 from newswire.search.reindex import reindex
+from newswire.search.results import run_search
 from newswire.store.database import Database
 from tests.conftest import LiveServer, Wire, new_key, story
 from tests.search.conftest import SearchServer, SearchWire, hits, uris
@@ -141,3 +156,67 @@ def test_no_plan_ever_sees_a_hit_count_or_facet_outside_it(sw: SearchWire) -> No
             assert set(hit["products"]) <= plan.products
             assert ("body" in hit["snippets"]) is False  # "gamma" is in no body
             assert ("bodies" in hit["item"]) == (plan.depth == "full")
+
+
+def test_a_node_answers_503_until_its_index_is_built(db_url: str, tmp_path: Path) -> None:
+    data = tmp_path / "node"
+    # The generation this node's follower would build, held by another writer for now.
+    holder = IndexWriter(new_generation(index_dir(data), first=True))
+    server = SearchServer(db_url, data)
+    w = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"))
+    try:
+        w.product("world-en")
+        w.plan("full-en", ["world-en"])
+        sub = w.subscriber("Daily", "full-en")
+        assert hits(sub, q="lantern")["total"] == 0  # an empty log: nothing to wait for
+        done = w.publish(story("Lantern festival opens"), ["world-en"])
+        r = sub.get("/v1/search", params={"q": "lantern"})
+        assert r.status_code == 503, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert "being built" in r.json()["detail"]
+        holder.close()  # the node's follower takes over (it retries every 5 s)
+        deadline = time.monotonic() + 20
+        while (r := sub.get("/v1/search", params={"q": "lantern"})).status_code == 503:
+            assert time.monotonic() < deadline, "the index was never served"
+            time.sleep(0.1)
+        assert r.status_code == 200 and uris(r.json()) == {done["uri"]}
+    finally:
+        w.close()
+        server.stop()
+
+
+def test_a_new_index_is_served_only_once_it_has_caught_up(db_url: str, tmp_path: Path) -> None:
+    node = LiveServer(db_url, tmp_path / "other")
+    w = Wire(node.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"))
+    try:
+        w.product("world-en")
+        last = [w.publish(story(f"Harvest report {n}"), ["world-en"])["seq"] for n in range(3)]
+    finally:
+        w.close()
+        node.stop()
+
+    async def follow(directory: Path) -> tuple[int, bool]:
+        db = Database(db_url, size=2)
+        await db.open()
+        task = asyncio.create_task(run_search_follower(db, WireNotifier(db_url), directory))
+        refused = False
+        try:
+            deadline = time.monotonic() + 20
+            while (generation := current_generation(directory)) is None:
+                assert time.monotonic() < deadline, "the index was never served"
+                try:
+                    run_search(directory, Query.all_query(), None, sort="newest", limit=1,
+                               offset=0, snippet_parts=())  # fmt: skip
+                except NotServed:
+                    refused = True
+                await asyncio.sleep(0.001)
+            return read_seq(generation), refused
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await db.close()
+
+    served_at, refused = asyncio.run(follow(tmp_path / "index"))
+    assert refused  # searched before it was served: refused, not an empty answer
+    assert served_at >= last[-1]  # served with every story in, never half-built
