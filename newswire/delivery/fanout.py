@@ -29,6 +29,7 @@ from newswire.model import EventKind, ItemState, Viewer, ViewerKind
 from newswire.store.database import Database
 from newswire.store.events import Entry, head_at, read_events
 from newswire.store.keys import revoked_keys
+from newswire.store.sessions import ended_sessions
 
 __all__ = ["RUNNING_HUBS", "Connection", "Group", "Hub", "Lane", "StreamFilter"]
 
@@ -79,9 +80,18 @@ class StreamFilter:
 
 
 class Connection:
-    """One stream client: its socket, where it stands in the log, and its key."""
+    """One stream client: its socket, where it stands in the log, and its key or session."""
 
-    __slots__ = ("chunked", "closed", "key_id", "last_seq", "sent", "subscriber_id", "transport")
+    __slots__ = (
+        "chunked",
+        "closed",
+        "key_id",
+        "last_seq",
+        "sent",
+        "session_id",
+        "subscriber_id",
+        "transport",
+    )
 
     def __init__(
         self,
@@ -90,13 +100,15 @@ class Connection:
         last_seq: int,
         chunked: bool,
         subscriber_id: int | None = None,
+        session_id: str | None = None,
     ) -> None:
         self.transport = transport
-        self.key_id = key_id
+        self.key_id = key_id  # 0: opened by a page session (the portal), not by a key
         self.last_seq = last_seq
         self.chunked = chunked
         self.closed = False
         self.subscriber_id = subscriber_id
+        self.session_id = session_id  # the portal's login session, checked like keys
         self.sent = 0  # events written since usage was last collected
 
     def write(self, plain: bytes, framed: bytes) -> None:
@@ -271,7 +283,7 @@ class Hub:
                     await self._advance(lane)
                 if time.monotonic() - last_key_check >= self.key_check_every:
                     last_key_check = time.monotonic()
-                    await self._drop_revoked()
+                    await self._drop_ended()
                     self.collect_usage()
             except Unavailable as err:
                 log.warning("stream fan-out waiting for the database: %s", err)
@@ -352,19 +364,41 @@ class Hub:
                     for conn in list(group.connections):
                         conn.write(HEARTBEAT, framed)
 
-    async def _drop_revoked(self) -> None:
+    async def _drop_ended(self) -> None:
+        """Close streams whose key was revoked or whose page session ended (logout)."""
         conns = [
             c for lane in self.lanes.values() for g in lane.groups.values() for c in g.connections
         ]
         if not conns:
             return
-        # Key id 0 marks a stream opened by a page session (the portal), not by a key.
         revoked = await revoked_keys(self.db, sorted({c.key_id for c in conns if c.key_id}))
-        if not revoked:
-            return
-        frame = error_frame("Unauthorized", "the API key was revoked; the stream is closed", 401)
+        ended = await ended_sessions(self.db, sorted({c.session_id for c in conns if c.session_id}))
         for conn in conns:
             if conn.key_id in revoked:
-                conn.write(frame, chunked(frame))
-                conn.transport.close()
-                conn.closed = True
+                _close(conn, _KEY_REVOKED)
+            elif conn.session_id is not None and conn.session_id in ended:
+                _close(conn, _SESSION_ENDED)
+
+    def end_session(self, session_id: str) -> None:
+        """Close this process's streams of a page session now (logout); the sweep above
+        finds them in every other process."""
+        for lane in self.lanes.values():
+            for group in lane.groups.values():
+                for conn in list(group.connections):
+                    if conn.session_id == session_id:
+                        _close(conn, _SESSION_ENDED)
+
+
+_KEY_REVOKED = error_frame("Unauthorized", "the API key was revoked; the stream is closed", 401)
+_SESSION_ENDED = error_frame(
+    "Unauthorized", "you signed out or your session ended; the stream is closed", 401
+)
+
+
+def _close(conn: Connection, frame: bytes) -> None:
+    """Tell the client why, end the response properly, then close the connection."""
+    conn.write(frame, chunked(frame))
+    if conn.chunked and not conn.closed:
+        conn.transport.write(b"0\r\n\r\n")  # the last chunk: the body ends here
+    conn.transport.close()
+    conn.closed = True

@@ -10,7 +10,7 @@ from datetime import timedelta
 from newswire.store.database import Database
 from newswire.store.users import User, user
 
-__all__ = ["Session", "create_session", "end_session", "page_secret", "session"]
+__all__ = ["Session", "create_session", "end_session", "ended_sessions", "page_secret", "session"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,21 @@ async def session(db: Database, session_id: str) -> Session | None:
     if row is None:
         return None
     return Session(await user(db, int(row[0])), str(row[1]))
+
+
+async def ended_sessions(db: Database, session_ids: list[str]) -> set[str]:
+    """Those of `session_ids` that ended: logged out, expired, or their user disabled."""
+    if not session_ids:
+        return set()
+    digests = {_digest(sid): sid for sid in session_ids}
+    async with db.connection() as conn:
+        cur = await conn.execute(
+            "SELECT s.id_hash FROM sessions s JOIN users u ON u.id = s.user_id"
+            " WHERE s.id_hash = ANY(%s) AND s.expires_at > now() AND u.disabled_at IS NULL",
+            (list(digests),),
+        )
+        live = {digests[str(row[0])] for row in await cur.fetchall()}
+    return set(session_ids) - live
 
 
 async def end_session(db: Database, session_id: str) -> None:

@@ -49,6 +49,7 @@ class StreamRequest:
     key_id: int
     after: int
     subscriber_id: int | None = None
+    session_id: str | None = None  # a portal stream's login session
 
 
 def _csv(field: str, value: str | None, allowed: Names | None = None) -> Names | None:
@@ -74,7 +75,9 @@ def _number(field: str, value: str | None, low: int, high: int) -> int | None:
     return number
 
 
-def prepare_stream(hub: Hub, owner: KeyOwner, params: dict[str, str | None]) -> StreamRequest:
+def prepare_stream(
+    hub: Hub, owner: KeyOwner, params: dict[str, str | None], session_id: str | None = None
+) -> StreamRequest:
     """Check a stream request's parameters (all strings, as they arrive)."""
     fmt = params.get("format") or "ninjs3"
     if fmt not in formats.FORMAT_NAMES:
@@ -92,7 +95,7 @@ def prepare_stream(hub: Hub, owner: KeyOwner, params: dict[str, str | None]) -> 
     delay = timedelta(minutes=viewer.plan.delay_minutes if viewer.plan else 0)
     group = hub.group(viewer, stream_filter, fmt)
     after = -1 if resume is None else resume
-    return StreamRequest(group, delay, owner.key_id, after, owner.subscriber_id)
+    return StreamRequest(group, delay, owner.key_id, after, owner.subscriber_id, session_id)
 
 
 async def run_stream(
@@ -115,6 +118,7 @@ async def run_stream(
         request.after,
         scope.get("http_version") == "1.1",
         request.subscriber_id,
+        request.session_id,
     )
     group, delay = request.group, request.delay
     del request  # what stays referenced stays for the life of the stream
@@ -156,9 +160,11 @@ class _StreamResponse(Response):
         await run_stream(self.hub, self.request, scope, receive, send)
 
 
-def stream_response(hub: Hub, owner: KeyOwner, params: dict[str, str | None]) -> Response:
-    """A stream for an owner found some other way than a key (the portal's session)."""
-    return _StreamResponse(hub, prepare_stream(hub, owner, params))
+def stream_response(
+    hub: Hub, owner: KeyOwner, params: dict[str, str | None], session_id: str
+) -> Response:
+    """A stream for a portal page session; it closes within seconds of logout."""
+    return _StreamResponse(hub, prepare_stream(hub, owner, params, session_id))
 
 
 @router.get(

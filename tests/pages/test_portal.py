@@ -8,11 +8,12 @@ import time
 from urllib.parse import quote
 
 import httpx
+import psycopg
 import pytest
 
 from tests.conftest import Wire, story
 from tests.pages.conftest import new_secret, secret_story
-from tests.pages.logins import add_user, login, subscriber_id
+from tests.pages.logins import add_user, login, post, subscriber_id
 
 BODY = "Full text for subscribers only"  # the body sentence of secret_story
 XSS_HEADLINE = '<script>alert("h")</script><img src=x onerror=alert(1)>Markets'
@@ -225,6 +226,37 @@ def test_portal_stream_survives_the_revoked_key_sweep(
         lines = r.iter_lines()
         data = next(line for line in lines if line.startswith("data:"))
     assert json.loads(data[5:])["headlines"][0]["value"] == "After the sweeps"
+
+
+def test_logging_out_closes_the_portal_stream(
+    readers: tuple[Wire, dict[str, httpx.Client], dict[str, httpx.Client]],
+) -> None:
+    wire, _, users = readers
+    assert wire.server is not None
+    wire.server.app.state.context.hub.key_check_every = 0.2  # sweep often
+    client = users["Full"]
+    with client.stream("GET", "/portal/stream?after=0", timeout=15) as r:
+        assert r.status_code == 200
+        assert post(client, "/portal", "/logout").status_code == 303
+        wire.publish(story("After the logout"), ["world"])
+        text = "".join(r.iter_text())  # the server ends the stream
+    assert "you signed out" in text
+    assert "After the logout" not in text  # closed by the logout itself, not by a sweep
+
+
+def test_a_user_disabled_elsewhere_loses_the_portal_stream(
+    readers: tuple[Wire, dict[str, httpx.Client], dict[str, httpx.Client]],
+) -> None:
+    wire, _, users = readers
+    assert wire.server is not None
+    wire.server.app.state.context.hub.key_check_every = 0.2  # sweep often
+    with users["Summary"].stream("GET", "/portal/stream?after=0", timeout=15) as r:
+        assert r.status_code == 200
+        # What an admin on another node does: this process hears of it only by its sweep.
+        with psycopg.connect(wire.db_url, autocommit=True) as conn:
+            conn.execute("UPDATE users SET disabled_at = now() WHERE username = 'summary'")
+        text = "".join(r.iter_text())
+    assert "your session ended" in text
 
 
 def test_portal_downloads_equal_the_api_for_every_plan_and_state(

@@ -99,5 +99,6 @@ async def logout(request: Request) -> Response:
     """End the session everywhere; the old cookie is worth nothing afterwards."""
     if request.state.session_id is not None:
         await end_session(context(request).db, request.state.session_id)
+        context(request).hub.end_session(request.state.session_id)  # its portal streams
     end_cookie(request)
     return RedirectResponse("/login", status_code=303)

@@ -98,7 +98,8 @@ async def live(
         "format": "ninjs3",
         "last_event_id": request.headers.get("last-event-id"),
     }
-    return stream_api.stream_response(context(request).hub, owner, params)
+    session_id: str = request.state.session_id  # set with the session `_owner` required
+    return stream_api.stream_response(context(request).hub, owner, params, session_id)
 
 
 @router.get("/items/{uri:path}")
