@@ -1,5 +1,7 @@
 """`newswire user add USERNAME --role subscriber|editor|admin [--subscriber NAME]
 [--email E] [--password P]`: a login for the portal, the desk or the admin pages.
+`newswire user password USERNAME [--password P]`: a new password (a forgotten one
+reset by the agency); every session of the user ends.
 
 Without `--password` the password is read from standard input (one line; a prompt
 when standard input is a terminal), so it need not appear in the shell's history.
@@ -14,9 +16,9 @@ import sys
 from newswire.errors import Invalid, NotFound
 from newswire.store import subscribers
 from newswire.store.database import Database
-from newswire.store.users import create_user
+from newswire.store.users import create_user, set_password, user_named
 
-__all__ = ["add_user_parser", "cmd_user_add"]
+__all__ = ["add_user_parser", "cmd_user_add", "cmd_user_password"]
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -49,10 +51,26 @@ def cmd_user_add(args: argparse.Namespace) -> None:
     cli._with_db(args, work)
 
 
+def cmd_user_password(args: argparse.Namespace) -> None:
+    """Set a user's password and end the user's sessions."""
+    from newswire import cli
+
+    password = _password(args)
+
+    async def work(db: Database) -> None:
+        found = await user_named(db, args.username)
+        if found is None:
+            raise NotFound(f"no user named {args.username!r}")
+        await set_password(db, found.id, password)
+        print(f"password of {found.username} changed; the user's sessions have ended")
+
+    cli._with_db(args, work)
+
+
 def add_user_parser(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    """The `user` command and its `add` action."""
+    """The `user` command and its `add` and `password` actions."""
     user = sub.add_parser("user", help="manage page logins").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
@@ -63,3 +81,9 @@ def add_user_parser(
     add.add_argument("--email")
     add.add_argument("--password", help="the password (default: read from standard input)")
     add.set_defaults(func=cmd_user_add)
+    reset = user.add_parser(
+        "password", parents=[common], help="set a user's password (ends the user's sessions)"
+    )
+    reset.add_argument("username")
+    reset.add_argument("--password", help="the password (default: read from standard input)")
+    reset.set_defaults(func=cmd_user_password)

@@ -54,6 +54,7 @@ from newswire.web.context import Context
 from newswire.web.limits import Limiter, LimitHeaders
 from newswire.web.logging import RequestId
 from newswire.web.pages import (
+    account,
     admin_destinations,
     admin_pages,
     desk_pages,
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ops.router,
         docs.router,
         login.router,
+        account.router,
         portal.router,
         portal_alerts.router,
         desk_pages.router,
