@@ -7,10 +7,11 @@ subscriber's plan, render the entries it shows once in the destination's format,
 queue them as files in the transaction that moves the cursor on.
 
 Uploading: lease the head row of each destination, upload it to a temporary name and
-rename it into place, and record the outcome. Failures are retried with the webhooks'
-capped exponential backoff until the retry window closes, then dead-lettered, so one
-poison file cannot stop a destination. At least once: a file re-sent after a lost
-outcome lands under the same name.
+rename it into place, and record the outcome. A kill notice also removes the story's
+earlier version files from the server (a kill recalls them). Failures are retried with
+the webhooks' capped exponential backoff until the retry window closes, then
+dead-lettered, so one poison file cannot stop a destination. At least once: a file
+re-sent after a lost outcome lands under the same name.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from newswire import formats, gate
 from newswire.delivery import webhooks
 from newswire.delivery.destination_secrets import Credentials, decrypt
 from newswire.delivery.entries import visible_products
-from newswire.delivery.filenames import item_file, kill_file
+from newswire.delivery.filenames import item_file, kill_file, recalled_by
 from newswire.delivery.ftp_push import upload_ftp
 from newswire.delivery.notifier import WireNotifier
 from newswire.delivery.sftp_push import upload_sftp
@@ -54,7 +55,7 @@ _SIGNALS: dict[EventKind, str | None] = {
     EventKind.CORRECTION: "correction",
     EventKind.KILL: "kill",
 }
-Upload = Callable[[Target, Credentials, str, bytes, float], Awaitable[None]]
+Upload = Callable[[Target, Credentials, str, bytes, float, list[str]], Awaitable[None]]
 TRANSPORTS: dict[str, Upload] = {"ftp": upload_ftp, "sftp": upload_sftp}
 
 
@@ -140,8 +141,9 @@ class _Worker:
         )  # fmt: skip
         try:
             credentials = decrypt(self.cipher, claim.credentials)
+            recall = recalled_by(claim.filename) if claim.kind == "kill" else []
             await TRANSPORTS[claim.protocol](
-                target, credentials, claim.filename, bytes(claim.body), self.timeout
+                target, credentials, claim.filename, bytes(claim.body), self.timeout, recall
             )
         except TimeoutError:
             return f"no answer within {self.timeout:g} s"

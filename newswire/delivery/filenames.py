@@ -3,7 +3,8 @@
 `<slug>_v<version>.<ext>` for a version, `<slug>_v<version>_kill.<ext>` for a kill
 notice and `<slug>_v<version>_<rendition>.<ext>` for a downloaded rendition. The slug
 is the uri with every character outside `A-Za-z0-9.-` replaced by `-` (so it never
-holds `_`): the prefix `<slug>_v` names exactly one item's files.
+holds `_`): the prefix `<slug>_v` names exactly one item's files, and a kill notice's
+name says which version files came before it (`recalled_by`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-__all__ = ["belongs_to", "item_file", "kill_file", "rendition_file", "slug"]
+__all__ = ["belongs_to", "item_file", "kill_file", "recalled_by", "rendition_file", "slug"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+_KILL = re.compile(r"(?P<slug>[A-Za-z0-9.-]+)_v(?P<version>[0-9]+)_kill\.(?P<ext>[A-Za-z0-9]+)")
 _MAX = 120
 
 
@@ -39,6 +41,16 @@ def kill_file(uri: str, version: int, ext: str) -> str:
 def rendition_file(uri: str, version: int, name: str, ext: str) -> str:
     """A downloaded rendition (picture, video ...) of one version."""
     return f"{slug(uri)}_v{version}_{_UNSAFE.sub('-', name)}.{ext}"
+
+
+def recalled_by(kill_name: str) -> list[str]:
+    """The version files a kill notice recalls: those of every earlier version (none
+    when the name is not a kill notice's)."""
+    found = _KILL.fullmatch(kill_name)
+    if found is None:
+        return []
+    name, ext = found["slug"], found["ext"]
+    return [f"{name}_v{version}.{ext}" for version in range(1, int(found["version"]))]
 
 
 def belongs_to(filename: str, uri: str) -> bool:

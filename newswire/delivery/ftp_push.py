@@ -1,5 +1,6 @@
 """Upload one file to an FTP server: to a temporary name first, then renamed into place,
-so the subscriber's system never picks up half a file. Uses the standard ftplib."""
+so the subscriber's system never picks up half a file; then remove the files it recalls
+(a kill notice recalls the story's earlier versions). Uses the standard ftplib."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ __all__ = ["upload_ftp"]
 
 
 def _upload(
-    target: Target, credentials: Credentials, name: str, body: bytes, timeout: float
+    target: Target,
+    credentials: Credentials,
+    name: str,
+    body: bytes,
+    timeout: float,
+    recall: list[str],
 ) -> None:
     with ftplib.FTP(timeout=timeout) as ftp:
         ftp.connect(target.host, target.port)
@@ -25,10 +31,21 @@ def _upload(
         temp = f".tmp-{name}"
         ftp.storbinary(f"STOR {temp}", io.BytesIO(body))
         ftp.rename(temp, name)
+        for old in recall:
+            try:
+                ftp.delete(old)
+            except ftplib.error_perm as err:  # 550: gone already (or never delivered)
+                if not str(err).startswith("550"):
+                    raise
 
 
 async def upload_ftp(
-    target: Target, credentials: Credentials, name: str, body: bytes, timeout: float
+    target: Target,
+    credentials: Credentials,
+    name: str,
+    body: bytes,
+    timeout: float,
+    recall: list[str],
 ) -> None:
-    """Upload and rename into place; raises on any failure (the caller retries)."""
-    await asyncio.to_thread(_upload, target, credentials, name, body, timeout)
+    """Upload, rename into place, remove `recall`; raises on any failure (retried)."""
+    await asyncio.to_thread(_upload, target, credentials, name, body, timeout, recall)

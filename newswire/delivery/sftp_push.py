@@ -1,13 +1,16 @@
 """Upload one file over SFTP (asyncssh): to a temporary name, then renamed into place.
 
 The rename uses OpenSSH's posix-rename extension, which replaces an existing file
-atomically; servers without it get remove-then-rename. With a host key configured the
-server must present exactly that key; without one, any host key is accepted.
+atomically; servers without it get remove-then-rename. Then the files the upload
+recalls are removed (a kill notice recalls the story's earlier versions). With a host
+key configured the server must present exactly that key; without one, any host key is
+accepted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import posixpath
 
 import asyncssh
@@ -19,11 +22,15 @@ __all__ = ["upload_sftp"]
 
 
 async def upload_sftp(
-    target: Target, credentials: Credentials, name: str, body: bytes, timeout: float
+    target: Target,
+    credentials: Credentials,
+    name: str,
+    body: bytes,
+    timeout: float,
+    recall: list[str],
 ) -> None:
-    """Upload and rename into place; raises on any failure (the caller retries)."""
-    path = posixpath.join(target.folder, name) if target.folder else name
-    temp = posixpath.join(target.folder, f".tmp-{name}") if target.folder else f".tmp-{name}"
+    """Upload, rename into place, remove `recall`; raises on any failure (retried)."""
+    path, temp = _path(target, name), _path(target, f".tmp-{name}")
     trusted = [asyncssh.import_public_key(target.host_key)] if target.host_key else None
     key = credentials.private_key
     async with (
@@ -47,3 +54,10 @@ async def upload_sftp(
             if await sftp.exists(path):
                 await sftp.remove(path)
             await sftp.rename(temp, path)
+        for old in recall:
+            with contextlib.suppress(asyncssh.SFTPNoSuchFile):  # gone already
+                await sftp.remove(_path(target, old))
+
+
+def _path(target: Target, name: str) -> str:
+    return posixpath.join(target.folder, name) if target.folder else name

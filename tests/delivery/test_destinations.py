@@ -29,7 +29,7 @@ with warnings.catch_warnings():  # pyftpdlib still imports asyncore, deprecated 
 
 from newswire import formats
 from newswire.delivery import destinations as worker
-from newswire.delivery.filenames import item_file, kill_file
+from newswire.delivery.filenames import item_file, kill_file, recalled_by
 from newswire.delivery.webhooks import RetryPolicy
 from tests.conftest import LiveServer, Wire, new_key
 from tests.delivery.conftest import wait_until
@@ -261,7 +261,10 @@ def _publish_and_check(wire: Wire, trouble: Trouble, folder: Path, ext: str) -> 
     later = [item_file(fixed["uri"], 2, ext), kill_file(desk_story(3)["uri"], 2, ext)]
     assert trouble.renamed == first + later  # in order, each once
     assert trouble.refused > 0 and trouble.dropped == 1
-    assert sorted(p.name for p in folder.iterdir()) == sorted(first + later)  # no temp left
+    recalled = item_file(desk_story(3)["uri"], 1, ext)  # the kill took the story back
+    wait_until(lambda: not (folder / recalled).exists(), timeout=30)
+    kept = [name for name in first + later if name != recalled]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(kept)  # no temp left
     for path in folder.iterdir():
         (parsed,) = formats.parse(path.read_bytes(), filename=path.name)
         n = int(path.name.split("story-", 1)[1].split("_", 1)[0])
@@ -327,3 +330,14 @@ def test_sftp_push_with_keys_survives_refusals_and_a_dropped_transfer(
         _publish_and_check(pusher, trouble, tmp_path / "sftp" / "in", "xml")
     finally:
         sftp.close()
+
+
+def test_a_kill_notice_recalls_every_earlier_version_file() -> None:
+    uri = "urn:newsml:example.com:20261125:a_b/c d"
+    assert recalled_by(kill_file(uri, 3, "xml")) == [
+        item_file(uri, 1, "xml"),
+        item_file(uri, 2, "xml"),
+    ]
+    assert recalled_by(kill_file(uri, 1, "json")) == []  # killed before any version went out
+    assert recalled_by(item_file(uri, 2, "xml")) == []  # not a kill notice
+    assert recalled_by("../../etc/passwd_v3_kill.xml") == []  # only names we make
