@@ -1,10 +1,13 @@
 """`newswire media add PATH... --products A,B [--item ITEM.json]`: publish pictures and
-videos from local files, or from ninjs / NewsML-G2 documents that name local files."""
+videos from local files, or from ninjs / NewsML-G2 documents that name local files.
+`newswire media gc [--min-age MINUTES]`: remove blobs no rendition names (left by an
+upload that failed or crashed before its publish committed) and half-written files."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ from newswire.media.renditions import MediaLimits
 from newswire.model import Item
 from newswire.store.database import Database
 
-__all__ = ["add_media_parser", "cmd_media_add"]
+__all__ = ["add_media_parser", "cmd_media_add", "cmd_media_gc"]
 
 
 def _item(path: str | None) -> Item | None:
@@ -78,8 +81,30 @@ def cmd_media_add(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_media_gc(args: argparse.Namespace) -> None:
+    """Collect the blob store's garbage and say what went."""
+    from newswire import cli
+    from newswire.store.media import referenced_blobs
+    from newswire.web.media import blob_store
+
+    if args.min_age < 10:
+        raise Invalid("--min-age: at least 10 minutes, so uploads in progress are left alone")
+    settings = cli._settings(args)
+
+    async def work(db: Database) -> None:
+        before = time.time() - args.min_age * 60  # read before the references: safe side
+        keep = await referenced_blobs(db)
+        done = blob_store(settings).collect(keep, before)
+        print(
+            f"removed {done.blobs} unreferenced blobs and {done.temporaries} half-written"
+            f" files ({done.freed / 1e6:.1f} MB); {done.kept} blobs kept"
+        )
+
+    cli._with_db(args, work)
+
+
 def add_media_parser(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Register `newswire media add`."""
+    """Register `newswire media add` and `newswire media gc`."""
     media = sub.add_parser("media", help="publish pictures and videos").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
@@ -92,3 +117,14 @@ def add_media_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("--products", default="", help="comma-separated product slugs")
     add.add_argument("--item", help="a ninjs item (JSON file) for a single picture or video")
     add.set_defaults(func=cmd_media_add)
+    gc = media.add_parser(
+        "gc", parents=[common], help="remove media files no published item refers to"
+    )
+    gc.add_argument(
+        "--min-age",
+        type=int,
+        default=60,
+        metavar="MINUTES",
+        help="leave files written in the last MINUTES alone (default 60, at least 10)",
+    )
+    gc.set_defaults(func=cmd_media_gc)

@@ -13,10 +13,11 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["BlobStore", "FileBlobStore", "digest_file"]
+__all__ = ["BlobStore", "Collected", "FileBlobStore", "digest_file"]
 
 CHUNK = 1024 * 1024
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -55,6 +56,16 @@ class BlobStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Collected:
+    """What a garbage collection removed and kept."""
+
+    blobs: int  # unreferenced blobs removed
+    temporaries: int  # half-written uploads removed
+    freed: int  # bytes
+    kept: int  # blobs still referenced, or too new to judge
+
+
 class FileBlobStore:
     """Blobs as files under `root/ab/cd/<digest>`, written to a temporary name and renamed.
 
@@ -75,6 +86,7 @@ class FileBlobStore:
         digest = digest_file(path)
         target = self._path(digest)
         if target.exists():
+            os.utime(target)  # fresh again: a collection must not take it before its row
             return digest, False
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
@@ -107,6 +119,25 @@ class FileBlobStore:
     def delete(self, digest: str) -> None:
         """Remove a blob (no error when absent)."""
         self._path(digest).unlink(missing_ok=True)
+
+    def collect(self, keep: set[str], before: float) -> Collected:
+        """Remove blobs outside `keep` and leftover temporary files, when last written
+        before `before` (a Unix time: newer ones may belong to an upload in progress)."""
+        blobs = temporaries = freed = kept = 0
+        if not self.root.is_dir():
+            return Collected(0, 0, 0, 0)
+        for path in self.root.glob("*/*/*"):
+            stat = path.stat()
+            if path.name.startswith(".incoming-") and stat.st_mtime < before:
+                path.unlink(missing_ok=True)
+                temporaries, freed = temporaries + 1, freed + stat.st_size
+            elif _DIGEST.match(path.name):
+                if path.name in keep or stat.st_mtime >= before:
+                    kept += 1
+                    continue
+                path.unlink(missing_ok=True)
+                blobs, freed = blobs + 1, freed + stat.st_size
+        return Collected(blobs, temporaries, freed, kept)
 
     def digests(self) -> list[str]:
         """Every stored blob's digest (for tests and garbage collection)."""

@@ -10,7 +10,13 @@ from newswire.store.events import Conn
 from newswire.store.keys import KeyOwner
 from newswire.store.plans import plan_from_row
 
-__all__ = ["StoredRendition", "add_renditions", "blob_in_use", "key_owner_by_id", "rendition"]
+__all__ = [
+    "StoredRendition",
+    "add_renditions",
+    "key_owner_by_id",
+    "referenced_blobs",
+    "rendition",
+]
 
 
 @dataclass(frozen=True)
@@ -49,11 +55,11 @@ async def rendition(db: Database, uri: str, name: str) -> StoredRendition | None
     return None if row is None else StoredRendition(*row)
 
 
-async def blob_in_use(db: Database, blob: str) -> bool:
-    """Whether any rendition refers to the blob (a blob still in use is never deleted)."""
+async def referenced_blobs(db: Database) -> set[str]:
+    """Every blob a rendition names (the blob store keeps exactly these, and new ones)."""
     async with db.connection() as conn:
-        cur = await conn.execute("SELECT 1 FROM media_renditions WHERE blob = %s LIMIT 1", (blob,))
-        return await cur.fetchone() is not None
+        cur = await conn.execute("SELECT DISTINCT blob FROM media_renditions")
+        return {str(row[0]) for row in await cur.fetchall()}
 
 
 async def key_owner_by_id(db: Database, key_id: int) -> KeyOwner | None:
