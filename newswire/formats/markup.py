@@ -73,6 +73,9 @@ def html_to_nitf(markup: str, ns: str) -> list[etree._Element]:
             target = etree.Element(f"{{{ns}}}{tag}")
             for li in items:
                 _copy_inline(li, etree.SubElement(target, f"{{{ns}}}li"), ns)
+        elif tag == "table":
+            out += _table_rows(block, ns)
+            continue
         else:
             name = "hl2" if tag in _HEADINGS else "p"
             target = etree.Element(f"{{{ns}}}{name}")
@@ -80,6 +83,17 @@ def html_to_nitf(markup: str, ns: str) -> list[etree._Element]:
         if len(target) or (target.text or "").strip():
             out.append(target)
     return out
+
+
+def _table_rows(table: lxml.html.HtmlElement, ns: str) -> list[etree._Element]:
+    """An HTML table as one NITF paragraph per row, cells separated by ' | '."""
+    rows = []
+    for row in table.iter("tr"):
+        cells = [" ".join(c.text_content().split()) for c in row if c.tag in ("td", "th")]
+        if any(cells):
+            rows.append(etree.Element(f"{{{ns}}}p"))
+            rows[-1].text = xml_text(" | ".join(cells))
+    return rows
 
 
 def nitf_to_html(container: etree._Element) -> str:
@@ -197,10 +211,24 @@ def _nitf_blocks(container: etree._Element) -> Iterator[lxml.html.HtmlElement | 
             heading = lxml.html.Element("h2")
             _nitf_inline(child, heading)
             yield heading
-        elif name not in ("media", "table", "nitf-table", "hr", "fn", "note", "credit"):
+        elif name == "table":
+            yield _nitf_table(child)
+        elif name not in ("media", "nitf-table", "hr", "fn", "note", "credit"):
             yield " ".join("".join(child.itertext()).split())
         if child.tail and child.tail.strip():
             yield child.tail
+
+
+def _nitf_table(table: etree._Element) -> lxml.html.HtmlElement:
+    """A NITF (or XHTML) table as an HTML table: its rows and cells, their inline text."""
+    out = lxml.html.Element("table")
+    for row in table.iter():
+        if isinstance(row.tag, str) and local_name(row) == "tr":
+            tr = lxml.html.etree.SubElement(out, "tr")
+            for cell in row:
+                if local_name(cell) in ("td", "th"):
+                    _nitf_inline(cell, lxml.html.etree.SubElement(tr, local_name(cell)))
+    return out
 
 
 def _nitf_inline(source: etree._Element, target: lxml.html.HtmlElement) -> None:

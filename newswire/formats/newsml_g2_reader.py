@@ -159,7 +159,8 @@ def _content_set(content: etree._Element | None, data: dict[str, Any], where: st
         if name == "inlineXML" and "bodies" not in data:
             _inline_xml(child, data, where)
         elif name == "inlineData" and "bodies" not in data and collapse(child.text):
-            markup = text_to_html(child.text or "")
+            is_html = "html" in (child.get("contenttype") or "").lower()
+            markup = child.text if is_html else text_to_html(child.text or "")
             data["bodies"] = [{"role": "main", "contentType": "text/html", "value": markup}]
         elif name == "remoteContent":
             renditions.append(_rendition(child, len(renditions) + 1, f"{where}/contentSet"))
@@ -184,6 +185,11 @@ def _inline_xml(inline: etree._Element, data: dict[str, Any], where: str) -> Non
             markup = nitf_to_html(body) if body is not None else ""
             if markup:
                 data["bodies"] = [{"role": "main", "contentType": "text/html", "value": markup}]
+    if not any(local_name(c) in ("nitf", "html") for c in inline):
+        # No nitf or html root: a bare NITF body.content, an XHTML body or div, or paragraphs.
+        markup = nitf_to_html(inline)
+        if markup:
+            data["bodies"] = [{"role": "main", "contentType": "text/html", "value": markup}]
 
 
 def _rendition(element: etree._Element, index: int, where: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from newswire.formats.common import qcode_to_uri
 from newswire.model import Item
 
 __all__ = ["LOWERCASE_ONLY", "from_ninjs2", "render_ninjs2", "to_ninjs2"]
@@ -41,6 +42,8 @@ _BACK = {v: k for k, v in _RENAMES.items()}
 # ninjs 1.x singular lists and flat texts.
 _PLURALS = {"subject": "subjects", "person": "people", "organisation": "organisations"}
 _PLURALS |= {"place": "places"}
+# Also singular in 1.0, but too common a word deeper in 3.x documents to mark a version.
+_V1_PLURALS = {"event": "events", "object": "objects"}
 _TEXTS = {
     "headline": ("headlines", "main", None),
     "body_html": ("bodies", "main", "text/html"),
@@ -49,7 +52,10 @@ _TEXTS = {
     "description_text": ("descriptions", "summary", "text/plain"),
     "description_html": ("descriptions", "summary", "text/html"),
 }
+# ninjs 1.0 only: `byline` (later `by`), `mimetype` (later `contenttype`).
+_V1_ONLY = frozenset({"byline", "mimetype"})
 LOWERCASE_ONLY = frozenset(_RENAMES) | {"embargoed"} | frozenset(_PLURALS) | frozenset(_TEXTS)
+LOWERCASE_ONLY |= _V1_ONLY
 
 # What ninjs 2.2 allows on each object (anything else is left out of 2.x output).
 _TOP = {
@@ -105,6 +111,7 @@ def from_ninjs2(document: dict[str, Any]) -> dict[str, Any]:
     for key in ("renditions", "associations"):
         if isinstance(data.get(key), dict):
             data[key] = [_named(name, value) for name, value in data[key].items()]
+    _from_ninjs1(data)
     if isinstance(data.get("associations"), list):
         data["associations"] = [
             from_ninjs2(a) if isinstance(a, dict) else a for a in data["associations"]
@@ -114,6 +121,37 @@ def from_ninjs2(document: dict[str, Any]) -> dict[str, Any]:
             if "ticker" in symbol:
                 symbol.setdefault("symbol", symbol.pop("ticker"))
     return data
+
+
+def _from_ninjs1(data: dict[str, Any]) -> None:
+    """ninjs 1.0 names: `byline`, `mimetype` (top level: dropped; renditions: contentType),
+    concepts as `scheme` + `code`."""
+    if isinstance(data.get("byline"), str) and "by" not in data:
+        data["by"] = data.pop("byline")
+    data.pop("mimetype", None)
+    for old, new in _V1_PLURALS.items():
+        if old in data and new not in data:
+            value = data.pop(old)
+            data[new] = value if isinstance(value, list) else [value]
+    for rendition in _dicts(data.get("renditions")):
+        if "mimetype" in rendition:
+            rendition.setdefault("contentType", rendition.pop("mimetype"))
+    for key in ("subjects", "people", "organisations", "places", "events", "objects", "genres"):
+        for concept in _dicts(data.get(key)):
+            _concept_from_code(concept)
+
+
+def _concept_from_code(concept: dict[str, Any]) -> None:
+    """A 1.0 concept's `scheme` and `code` as a uri (scheme a URI or a QCode alias) or literal."""
+    code, scheme = concept.pop("code", None), concept.pop("scheme", None)
+    if not isinstance(code, str) or not code or "uri" in concept or "literal" in concept:
+        return
+    if isinstance(scheme, str) and scheme.endswith(("/", "#")):
+        concept["uri"] = scheme + code
+    elif isinstance(scheme, str) and scheme and ":" not in scheme:
+        concept["uri"] = qcode_to_uri(f"{scheme}:{code}")
+    else:
+        concept["literal"] = code
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:

@@ -223,7 +223,7 @@ def _read_body_head(head: etree._Element | None, data: dict[str, Any]) -> None:
                 headlines.append({"role": role, "value": text})
     if headlines:
         data["headlines"] = headlines
-    byline = collapse(" ".join("".join(b.itertext()) for b in _children(head, "byline")))
+    byline = collapse(" ".join(_spaced_text(b) for b in _children(head, "byline")))
     if byline:
         data["by"] = byline
     descriptions = list(data.get("descriptions") or [])
@@ -237,6 +237,19 @@ def _read_body_head(head: etree._Element | None, data: dict[str, Any]) -> None:
             descriptions.append({"role": role, "value": text})
     if descriptions:
         data["descriptions"] = descriptions
+
+
+def _spaced_text(element: etree._Element) -> str:
+    """An element's text with a space between child elements that touch
+    (`<person>Ann Lee</person><byline.title>Reporter</byline.title>`)."""
+    parts = [element.text or ""]
+    touching = False
+    for child in element:
+        if touching:
+            parts.append(" ")
+        parts += [_spaced_text(child), child.tail or ""]
+        touching = not child.tail
+    return "".join(parts)
 
 
 def _children(parent: etree._Element | None, name: str) -> list[etree._Element]:

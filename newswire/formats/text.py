@@ -17,10 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 def parse_text(data: bytes) -> list[Parsed]:
     """One item from UTF-8 plain text; binary data is refused."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid("file: not UTF-8 text, nor JSON or XML in a known format") from None
+    text = _decode(data)
     if _CONTROL.search(text):
         raise Invalid("file: holds control characters; not a plain text story")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -34,6 +31,21 @@ def parse_text(data: bytes) -> list[Parsed]:
     if body:
         data_["bodies"] = [{"role": "main", "contentType": "text/html", "value": body}]
     return [Parsed(build_item(data_, "text"))]
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 text; text that is not UTF-8 is read as windows-1252 (a superset of Latin-1 in
+    its printable range), which agencies' older systems still write without saying so."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise Invalid(
+            "file: neither UTF-8 nor Latin-1 text, nor JSON or XML in a known format"
+        ) from None
 
 
 def render_text(item: Item) -> bytes:

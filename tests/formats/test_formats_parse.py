@@ -158,13 +158,28 @@ def test_news_message_with_several_items() -> None:
             for i in range(1, 10)
         )
         + b"]><nitf><body><body.content><p>&lol9;</p></body.content></body></nitf>",
-        b'<!DOCTYPE x SYSTEM "http://example.com/x.dtd"><nitf><body/></nitf>',
+        b'<!DOCTYPE x [<!ENTITY % ext SYSTEM "http://example.com/x.ent"> %ext;]><nitf/>',
+        b'<!DOCTYPE x SYSTEM "x.dtd"><nitf><body><body.content><p>&madeup;</p></body.content>'
+        b"</body></nitf>",
     ],
-    ids=["xxe", "billion-laughs", "external-dtd"],
+    ids=["xxe", "billion-laughs", "external-parameter-entity", "undeclared-entity"],
 )
 def test_hostile_xml_is_refused(document: bytes) -> None:
     with pytest.raises(Invalid, match=r"DOCTYPE|entity"):
         parse(document)
+
+
+def test_a_named_dtd_is_not_fetched_and_its_html_entities_are_read() -> None:
+    document = (
+        b'<!DOCTYPE nitf SYSTEM "http://example.invalid/nitf-3-6.dtd">'
+        b'<nitf><head><docdata><doc.copyright holder="Caf&eacute; Presse"/></docdata></head>'
+        b"<body><body.head><hedline><hl1>Caf&eacute;&nbsp;news</hl1></hedline></body.head>"
+        b"<body.content><p>&laquo;Oui&raquo; &amp; non</p></body.content></body></nitf>"
+    )
+    item = parse(document)[0].item
+    assert item.headline() == "Caf\u00e9 news"  # whitespace in headlines is folded
+    assert item.copyright_holder == "Caf\u00e9 Presse"
+    assert item.bodies is not None and item.bodies[0].value == "<p>\u00abOui\u00bb &amp; non</p>"
 
 
 def test_ninjs2_legacy_shapes() -> None:
