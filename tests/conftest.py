@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -74,6 +76,18 @@ def db_url(pg_url: str, template_url: str) -> Iterator[str]:
 def run_async(coro: Any) -> Any:
     """Run a coroutine to completion from a synchronous test."""
     return asyncio.run(coro)
+
+
+def run_cli(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run `python -m newswire ARGS` against this database, as an operator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "newswire", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NEWSWIRE_DATABASE_URL=db_url),
+        timeout=120,
+    )
 
 
 def new_key(db_url: str, role: str, subscriber_id: int | None = None) -> str:

@@ -34,7 +34,7 @@ from newswire.delivery.filenames import item_file, kill_file, recalled_by
 from newswire.delivery.ftp_push import upload_ftp
 from newswire.delivery.notifier import WireNotifier
 from newswire.delivery.sftp_push import upload_sftp
-from newswire.delivery.transfer import Target
+from newswire.delivery.transfer import Parcel, Target
 from newswire.errors import Unavailable
 from newswire.model import EventKind, Plan, Viewer, ViewerKind
 from newswire.store import destination_outbox as outbox
@@ -55,7 +55,7 @@ _SIGNALS: dict[EventKind, str | None] = {
     EventKind.CORRECTION: "correction",
     EventKind.KILL: "kill",
 }
-Upload = Callable[[Target, Credentials, str, bytes, float, list[str]], Awaitable[None]]
+Upload = Callable[[Target, Credentials, Parcel, float], Awaitable[None]]
 TRANSPORTS: dict[str, Upload] = {"ftp": upload_ftp, "sftp": upload_sftp}
 
 
@@ -142,9 +142,8 @@ class _Worker:
         try:
             credentials = decrypt(self.cipher, claim.credentials)
             recall = recalled_by(claim.filename) if claim.kind == "kill" else []
-            await TRANSPORTS[claim.protocol](
-                target, credentials, claim.filename, bytes(claim.body), self.timeout, recall
-            )
+            parcel = Parcel(claim.filename, bytes(claim.body), tuple(recall))
+            await TRANSPORTS[claim.protocol](target, credentials, parcel, self.timeout)
         except TimeoutError:
             return f"no answer within {self.timeout:g} s"
         except Exception as err:  # any failure is one failed attempt, retried by the policy

@@ -9,29 +9,22 @@ import ftplib
 import io
 
 from newswire.delivery.destination_secrets import Credentials
-from newswire.delivery.transfer import Target
+from newswire.delivery.transfer import Parcel, Target
 
 __all__ = ["upload_ftp"]
 
 
-def _upload(
-    target: Target,
-    credentials: Credentials,
-    name: str,
-    body: bytes,
-    timeout: float,
-    recall: list[str],
-) -> None:
+def _upload(target: Target, credentials: Credentials, parcel: Parcel, timeout: float) -> None:
     with ftplib.FTP(timeout=timeout) as ftp:
         ftp.connect(target.host, target.port)
         ftp.login(target.username, credentials.password)
         ftp.set_pasv(target.passive)
         if target.folder:
             ftp.cwd(target.folder)
-        temp = f".tmp-{name}"
-        ftp.storbinary(f"STOR {temp}", io.BytesIO(body))
-        ftp.rename(temp, name)
-        for old in recall:
+        temp = f".tmp-{parcel.name}"
+        ftp.storbinary(f"STOR {temp}", io.BytesIO(parcel.body))
+        ftp.rename(temp, parcel.name)
+        for old in parcel.recall:
             try:
                 ftp.delete(old)
             except ftplib.error_perm as err:  # 550: gone already (or never delivered)
@@ -40,12 +33,7 @@ def _upload(
 
 
 async def upload_ftp(
-    target: Target,
-    credentials: Credentials,
-    name: str,
-    body: bytes,
-    timeout: float,
-    recall: list[str],
+    target: Target, credentials: Credentials, parcel: Parcel, timeout: float
 ) -> None:
-    """Upload, rename into place, remove `recall`; raises on any failure (retried)."""
-    await asyncio.to_thread(_upload, target, credentials, name, body, timeout, recall)
+    """Upload, rename into place, remove what it recalls; raises on any failure (retried)."""
+    await asyncio.to_thread(_upload, target, credentials, parcel, timeout)

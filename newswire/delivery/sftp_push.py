@@ -16,21 +16,16 @@ import posixpath
 import asyncssh
 
 from newswire.delivery.destination_secrets import Credentials
-from newswire.delivery.transfer import Target
+from newswire.delivery.transfer import Parcel, Target
 
 __all__ = ["upload_sftp"]
 
 
 async def upload_sftp(
-    target: Target,
-    credentials: Credentials,
-    name: str,
-    body: bytes,
-    timeout: float,
-    recall: list[str],
+    target: Target, credentials: Credentials, parcel: Parcel, timeout: float
 ) -> None:
-    """Upload, rename into place, remove `recall`; raises on any failure (retried)."""
-    path, temp = _path(target, name), _path(target, f".tmp-{name}")
+    """Upload, rename into place, remove what it recalls; raises on any failure (retried)."""
+    path, temp = _path(target, parcel.name), _path(target, f".tmp-{parcel.name}")
     trusted = [asyncssh.import_public_key(target.host_key)] if target.host_key else None
     key = credentials.private_key
     async with (
@@ -47,14 +42,14 @@ async def upload_sftp(
         conn.start_sftp_client() as sftp,
     ):
         async with sftp.open(temp, "wb") as out:
-            await out.write(body)
+            await out.write(parcel.body)
         try:
             await sftp.posix_rename(temp, path)
         except asyncssh.SFTPOpUnsupported:
             if await sftp.exists(path):
                 await sftp.remove(path)
             await sftp.rename(temp, path)
-        for old in recall:
+        for old in parcel.recall:
             with contextlib.suppress(asyncssh.SFTPNoSuchFile):  # gone already
                 await sftp.remove(_path(target, old))
 

@@ -9,7 +9,7 @@ import asyncssh
 
 from newswire.errors import Invalid
 
-__all__ = ["Target", "check_host_key", "check_private_key"]
+__all__ = ["Parcel", "Target", "check_host_key", "check_private_key"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,15 @@ class Target:
     folder: str = ""
     passive: bool = True
     host_key: str = ""
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One file to put in place, and the files it recalls (removed once it is there)."""
+
+    name: str
+    body: bytes
+    recall: tuple[str, ...] = ()
 
 
 def check_private_key(text: str) -> None:

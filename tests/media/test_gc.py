@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-from tests.conftest import Wire
+from tests.conftest import Wire, run_cli
 from tests.media.conftest import blobs_of, picture, upload
 
 HOUR = 3600.0
@@ -17,12 +16,7 @@ HOUR = 3600.0
 
 def _gc(wire: Wire, *args: str) -> subprocess.CompletedProcess[str]:
     assert wire.server is not None
-    env = dict(os.environ, NEWSWIRE_DATABASE_URL=wire.db_url)
-    return subprocess.run(
-        [sys.executable, "-m", "newswire", "media", "gc", "--data-dir",
-         str(wire.server.data_dir), *args],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
+    return run_cli(wire.db_url, "media", "gc", "--data-dir", str(wire.server.data_dir), *args)
 
 
 def _aged(path: Path, seconds: float) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import httpx
 
-from tests.conftest import Wire
+from tests.conftest import Wire, run_cli
 from tests.pages.logins import PASSWORD, add_user, csrf_of, login, post, subscriber_id
 
 NEW = "a brand new passphrase"
@@ -84,15 +82,7 @@ def test_guessing_the_current_password_is_throttled(wire: Wire) -> None:
 
 
 def _user_password(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NEWSWIRE_DATABASE_URL=db_url)
-    return subprocess.run(
-        [sys.executable, "-m", "newswire", "user", "password", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return run_cli(db_url, "user", "password", *args, stdin=stdin)
 
 
 def test_the_agency_resets_a_forgotten_password_from_the_command_line(wire: Wire) -> None:

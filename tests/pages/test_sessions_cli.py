@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
 
 from newswire.demo.seed import seed_demo
 from newswire.store.database import Database
-from tests.conftest import LiveServer, Wire, new_key, run_async
+from tests.conftest import LiveServer, Wire, new_key, run_async, run_cli
 from tests.pages.logins import login
 
 
 def _user_add(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NEWSWIRE_DATABASE_URL=db_url)
-    return subprocess.run(
-        [sys.executable, "-m", "newswire", "user", "add", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return run_cli(db_url, "user", "add", *args, stdin=stdin)
 
 
 def test_user_add_reads_the_password_from_stdin_or_the_option(wire: Wire) -> None:
