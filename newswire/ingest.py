@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from newswire import formats
 from newswire.errors import Invalid, NotFound
 from newswire.formats.common import Parsed
+from newswire.formats.safe_html import clean_item
 from newswire.model import Item, Signal
 from newswire.store import items
 from newswire.store.database import Database
@@ -69,7 +70,9 @@ _STAMPS = frozenset({"version", "version_created", "first_created", "representat
 
 def _unchanged(item: Item, stored: Item) -> bool:
     """Whether the item says nothing the stored version does not already say (lists may
-    have grown on the wire: enrichment adds subjects beside the source's own)."""
+    have grown on the wire: enrichment adds subjects beside the source's own). HTML is
+    compared as stored, after sanitising (`&eacute;` is stored as the character)."""
+    item = clean_item(item)
     for name in item.model_fields_set - _STAMPS:
         new, old = getattr(item, name), getattr(stored, name)
         if new == old:
@@ -107,6 +110,9 @@ async def _apply(db: Database, entry: Parsed, products: list[str], uri_prefix: s
         )
         return Ingested(done.uri, "published", done.version, done.seq)
     assert item.uri is not None
+    if known.killed:
+        # A feed resending the story after its kill: the kill stands, the file is no error.
+        return Ingested(item.uri, "skipped", note="killed on the wire; a kill is final")
     if source is None and set(products) == known.products and _unchanged(item, known.item):
         # Feeds resend files; an unversioned copy of what is on the wire is no update.
         return Ingested(item.uri, "skipped", note="unchanged since the version on the wire")
