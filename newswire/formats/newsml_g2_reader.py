@@ -13,7 +13,7 @@ from newswire.formats.common import Parsed, build_item, collapse, parse_datetime
 from newswire.formats.markup import nitf_to_html, text_to_html
 from newswire.formats.newsml_g2 import CONCEPT_TYPES
 from newswire.formats.nitf import item_from_nitf
-from newswire.formats.xmlsafe import local_name
+from newswire.formats.xmlsafe import local_name, spaced_text
 
 __all__ = ["parse_newsml_g2"]
 
@@ -146,7 +146,7 @@ def _content_meta(meta: etree._Element | None, data: dict[str, Any], where: str)
         descriptions += [{"role": role, "value": collapse(_text(e))} for e in _all(meta, name)]
     for description in _all(meta, "description"):
         role = _code(description.get("role") or "") or "summary"
-        descriptions.append({"role": role, "value": collapse(_text(description))})
+        descriptions.append({"role": role, "value": collapse(spaced_text(description))})
     data["descriptions"] = [d for d in descriptions if d["value"]]
 
 

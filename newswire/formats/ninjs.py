@@ -58,9 +58,9 @@ def parse_json(data: bytes) -> list[Parsed]:
     if len(data) > MAX_BYTES:
         raise Invalid(f"file: larger than {MAX_BYTES // (1024 * 1024)} MiB")
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(_decode(data))
     except UnicodeDecodeError:
-        raise Invalid("file: JSON must be UTF-8") from None
+        raise Invalid("file: JSON must be UTF-8 (or UTF-16 with a byte order mark)") from None
     except (ValueError, RecursionError) as exc:
         raise Invalid(f"file: not valid JSON ({str(exc)[:120]})") from None
     if isinstance(document, list):
@@ -70,12 +70,23 @@ def parse_json(data: bytes) -> list[Parsed]:
     return [Parsed(_item(document, ""))]
 
 
+def _decode(data: bytes) -> str:
+    """UTF-8 JSON, or UTF-16 when a byte order mark says so (RFC 7159 still allowed it)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
 def _item(document: Any, where: str) -> Item:
     if not isinstance(document, dict):
         raise Invalid(f"{where.rstrip('.') or 'file'}: a ninjs item must be a JSON object")
     _refuse_other_json(document, where)
     if ninjs_version(document) == 2:
         document = from_ninjs2(document)
+    version = document.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > 0:
+        # A string in every ninjs schema, but feeds often send their counter as a number.
+        document = {**document, "version": str(version)}
     return item_from_ninjs3(document, where)
 
 

@@ -11,7 +11,7 @@ from newswire.errors import Invalid
 from newswire.formats.common import Parsed, build_item, collapse, parse_datetime, qcode_to_uri
 from newswire.formats.common import uri_to_qcode as to_qcode
 from newswire.formats.markup import body_html, html_to_nitf, nitf_to_html, plain_text
-from newswire.formats.xmlsafe import local_name, xml_text
+from newswire.formats.xmlsafe import local_name, spaced_text, xml_text
 from newswire.model import Concept, Item
 
 __all__ = ["NITF_NS", "item_from_nitf", "parse_nitf", "render_nitf"]
@@ -53,6 +53,7 @@ def item_from_nitf(
     if language and "language" not in data:
         data["language"] = language.strip()
     signal = _read_docdata(_find(root, "head", "docdata"), data)
+    _read_tobject(_find(root, "head", "tobject"), data)
     _read_body_head(_find(root, "body", "body.head"), data)
     if "headlines" not in data:
         title = collapse(_text(_find(root, "head", "title")))
@@ -195,9 +196,17 @@ def _date(element: etree._Element, name: str) -> datetime:
     return parse_datetime(element.get("norm"), f"nitf/head/docdata/{name}@norm")
 
 
+# identified-content entities and the ninjs lists they go to.
+_ENTITIES = {"person": "people", "org": "organisations", "location": "places"}
+
+
 def _read_subjects(content: etree._Element, data: dict[str, Any]) -> None:
     subjects = []
     for classifier in content:
+        key = _ENTITIES.get(local_name(classifier))
+        name = collapse(spaced_text(classifier))
+        if key and name and {"name": name} not in data.setdefault(key, []):
+            data[key].append({"name": name})
         if local_name(classifier) != "classifier" or classifier.get("type") != "subject":
             continue
         value = (classifier.get("value") or "").strip()
@@ -209,6 +218,22 @@ def _read_subjects(content: etree._Element, data: dict[str, Any]) -> None:
         subjects.append(concept.model_dump(by_alias=True, exclude_none=True))
     if subjects:
         data["subjects"] = subjects
+
+
+def _read_tobject(tobject: etree._Element | None, data: dict[str, Any]) -> None:
+    """IPTC Subject Codes from head/tobject (`tobject.subject.refnum`, 8 digits)."""
+    for element in _children(tobject, "tobject.subject"):
+        refnum = (element.get("tobject.subject.refnum") or "").strip()
+        name = collapse(
+            element.get("tobject.subject.detail")
+            or element.get("tobject.subject.matter")
+            or element.get("tobject.subject.type")
+        )
+        concept = {"uri": qcode_to_uri(f"subj:{refnum}")} if refnum.isdigit() else {}
+        if name:
+            concept["name"] = name
+        if concept and concept not in data.setdefault("subjects", []):
+            data["subjects"].append(concept)
 
 
 def _read_body_head(head: etree._Element | None, data: dict[str, Any]) -> None:
@@ -223,7 +248,7 @@ def _read_body_head(head: etree._Element | None, data: dict[str, Any]) -> None:
                 headlines.append({"role": role, "value": text})
     if headlines:
         data["headlines"] = headlines
-    byline = collapse(" ".join(_spaced_text(b) for b in _children(head, "byline")))
+    byline = collapse(" ".join(spaced_text(b) for b in _children(head, "byline")))
     if byline:
         data["by"] = byline
     descriptions = list(data.get("descriptions") or [])
@@ -237,19 +262,6 @@ def _read_body_head(head: etree._Element | None, data: dict[str, Any]) -> None:
             descriptions.append({"role": role, "value": text})
     if descriptions:
         data["descriptions"] = descriptions
-
-
-def _spaced_text(element: etree._Element) -> str:
-    """An element's text with a space between child elements that touch
-    (`<person>Ann Lee</person><byline.title>Reporter</byline.title>`)."""
-    parts = [element.text or ""]
-    touching = False
-    for child in element:
-        if touching:
-            parts.append(" ")
-        parts += [_spaced_text(child), child.tail or ""]
-        touching = not child.tail
-    return "".join(parts)
 
 
 def _children(parent: etree._Element | None, name: str) -> list[etree._Element]:

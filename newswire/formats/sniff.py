@@ -22,7 +22,7 @@ _BY_EXTENSION: dict[str, Kind] = {
 
 def sniff(data: bytes, content_type: str | None = None, filename: str | None = None) -> Kind:
     """Which reader a document needs: JSON, XML or plain text."""
-    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    start = _first_byte(data)
     if start in (b"{", b"["):
         return "json"
     if start == b"<":
@@ -33,3 +33,11 @@ def sniff(data: bytes, content_type: str | None = None, filename: str | None = N
             return kind
     extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
     return _BY_EXTENSION.get(extension, "text")
+
+
+def _first_byte(data: bytes) -> bytes:
+    """The first character that is not a byte order mark or white space, as ASCII."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = data[:64].decode("utf-16", errors="ignore").lstrip()
+        return head[:1].encode("ascii", errors="ignore")
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]

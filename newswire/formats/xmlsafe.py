@@ -15,7 +15,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from newswire.errors import Invalid
 
-__all__ = ["MAX_BYTES", "local_name", "namespace", "read_xml", "xml_text"]
+__all__ = ["MAX_BYTES", "local_name", "namespace", "read_xml", "spaced_text", "xml_text"]
 
 MAX_BYTES = 32 * 1024 * 1024
 # Characters XML 1.0 cannot carry at all; they are dropped from output text.
@@ -46,15 +46,24 @@ def read_xml(data: bytes) -> etree._Element:
     """Parse a document; a named DTD is not read, its HTML entities become characters."""
     if len(data) > MAX_BYTES:
         raise Invalid(f"file: larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    tree, undeclared = _parse(data)
+    tree, undeclared = _parse(_trim_start(data))
     if undeclared:
         # Declared in a DTD we do not read: declare them ourselves and read again, so that
         # attribute values keep them too (libxml2 drops undeclared ones there).
-        tree, undeclared = _parse(_with_declarations(data, tree.docinfo.encoding, undeclared))
+        declared = _with_declarations(_trim_start(data), tree.docinfo.encoding, undeclared)
+        tree, undeclared = _parse(declared)
     entities = _internal_entities(tree)
     root = tree.getroot()
     _replace_entity_references(root, entities)
     return root
+
+
+def _trim_start(data: bytes) -> bytes:
+    """Without the blank lines some exporters write before the XML declaration (which XML
+    forbids there); other documents are left as they are."""
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    rest = data[len(bom) :].lstrip(b" \t\r\n")
+    return bom + rest if rest.startswith(b"<?xml") else data
 
 
 def _parse(data: bytes) -> tuple[etree._ElementTree, list[str]]:
@@ -142,6 +151,19 @@ def local_name(element: etree._Element) -> str:
     """The element's name without its namespace."""
     name: str = etree.QName(element).localname
     return name
+
+
+def spaced_text(element: etree._Element) -> str:
+    """An element's text with a space between child elements that touch: paragraphs of a
+    description, `<person>Ann Lee</person><byline.title>Reporter</byline.title>`."""
+    parts = [element.text or ""]
+    touching = False
+    for child in element:
+        if touching:
+            parts.append(" ")
+        parts += [spaced_text(child), child.tail or ""]
+        touching = not child.tail
+    return "".join(parts)
 
 
 def _first_line(exc: Exception) -> str:
