@@ -173,7 +173,7 @@ def test_a_node_answers_503_until_its_index_is_built(db_url: str, tmp_path: Path
         r = sub.get("/v1/search", params={"q": "lantern"})
         assert r.status_code == 503, r.text
         assert r.headers["content-type"] == "application/problem+json"
-        assert "being built" in r.json()["detail"]
+        assert "being built" in r.json()["detail"] and int(r.headers["retry-after"]) > 0
         holder.close()  # the node's follower takes over (it retries every 5 s)
         deadline = time.monotonic() + 20
         while (r := sub.get("/v1/search", params={"q": "lantern"})).status_code == 503:
