@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 from typing import Any
 
@@ -128,7 +129,9 @@ def _content_meta(meta: etree._Element | None, data: dict[str, Any], where: str)
         data["language"] = language.get("tag").strip()
     for subject in _all(meta, "subject"):
         key = _NATURES.get((subject.get("type") or "cpnat:abstract").lower(), "subjects")
-        data.setdefault(key, []).append(_concept(subject))
+        concept = _concept(subject)
+        if concept:
+            data.setdefault(key, []).append(concept)
     data["genres"] = [_concept(g) for g in _all(meta, "genre")]
     data["slugline"] = collapse(_text(_one(meta, "slugline")))
     headlines: list[dict[str, str]] = []
@@ -211,13 +214,29 @@ def _rendition(element: etree._Element, index: int, where: str) -> dict[str, Any
     if element.get("videoframerate") is not None:
         path = f"{where}/remoteContent[{index}]@videoframerate"
         out["frameRate"] = _number(element.get("videoframerate"), path, float)
-    if element.get("duration") is not None:
-        seconds = _number(
-            element.get("duration"), f"{where}/remoteContent[{index}]@duration", float
-        )
-        unit = _code(element.get("durationunit") or "")
-        out["duration"] = seconds / 1000 if unit == "milliseconds" else seconds
+    unit = _code(element.get("durationunit") or element.get("durationunituri") or "")
+    seconds = _seconds(element.get("duration") or "", unit)
+    if seconds is not None:
+        out["duration"] = seconds
     return out
+
+
+_TIMECODE = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
+_ISO_DURATION = re.compile(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?")
+
+
+def _seconds(value: str, unit: str) -> float | None:
+    """A clip's duration in seconds. G2 makes it a string: a number in its durationunit
+    (seconds by default, or milliseconds), and files also send `PT1M35S` or `00:01:35`.
+    Anything else (frames, other units) is left out: the duration is informational."""
+    text = value.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text) and unit in ("", "seconds", "milliseconds"):
+        return float(text) / 1000 if unit == "milliseconds" else float(text)
+    match = _ISO_DURATION.fullmatch(text) or _TIMECODE.fullmatch(text)
+    if match is None or not any(match.groups()) or unit not in ("", "seconds", "normalPlayTime"):
+        return None
+    hours, minutes, secs = (float(g) if g else 0.0 for g in match.groups())
+    return hours * 3600 + minutes * 60 + secs
 
 
 def _package(element: etree._Element, data: dict[str, Any], where: str) -> None:

@@ -159,6 +159,9 @@ def _check_fields(item: dict[str, Any], expected: dict[str, Any], name: str) -> 
             assert _instant(item.get(key)) == _instant(expected[key]), (name, key, item.get(key))
     if "renditions" in expected:
         assert [r["name"] for r in item.get("renditions") or []] == expected["renditions"]
+    if "durations" in expected:
+        assert [r.get("duration") for r in item["renditions"]] == expected["durations"]
+    assert {} not in item.get("subjects", []), name
     if "associations" in expected:
         assert [a["uri"] for a in item.get("associations") or []] == expected["associations"]
 
