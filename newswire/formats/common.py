@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -16,6 +17,7 @@ from newswire.model import Item
 __all__ = [
     "MEDIATOPIC",
     "Parsed",
+    "as_uri",
     "build_item",
     "collapse",
     "parse_datetime",
@@ -31,6 +33,8 @@ _SCHEMES = {
     "genre": "http://cv.iptc.org/newscodes/genre/",
 }
 _SPACE = re.compile(r"\s+")
+# What `as_uri` leaves unescaped: RFC 3986 unreserved, sub-delimiters, ":", "@" and "/".
+_URI_SAFE = "/:-._~@!$&'()*+,;="
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,15 @@ def parse_datetime(value: str, where: str) -> datetime:
     except ValueError:
         raise Invalid(f"{where}: {text[:40]!r} is not an ISO 8601 date-time") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def as_uri(identifier: str, scheme: str) -> str:
+    """An identifier as an absolute URI: as it is when it is one, else a URN in the given
+    scheme (`20261125-0042` -> `urn:nitf:20261125-0042`), the same for every resend."""
+    text = identifier.strip()
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S+", text):
+        return text
+    return f"urn:{scheme}:{quote(text, safe=_URI_SAFE)}"
 
 
 def qcode_to_uri(qcode: str) -> str:

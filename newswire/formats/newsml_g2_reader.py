@@ -10,7 +10,14 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from newswire.errors import Invalid
-from newswire.formats.common import Parsed, build_item, collapse, parse_datetime, qcode_to_uri
+from newswire.formats.common import (
+    Parsed,
+    as_uri,
+    build_item,
+    collapse,
+    parse_datetime,
+    qcode_to_uri,
+)
 from newswire.formats.markup import nitf_to_html, text_to_html
 from newswire.formats.newsml_g2 import CONCEPT_TYPES
 from newswire.formats.nitf import item_from_nitf
@@ -47,9 +54,7 @@ def _item(element: etree._Element, where: str) -> Parsed:
     guid = (element.get("guid") or "").strip()
     if not guid:
         raise Invalid(f"{where}@guid: missing")
-    if ":" not in guid or any(c.isspace() for c in guid):
-        raise Invalid(f"{where}@guid: {guid[:60]!r} is not an absolute URI")
-    data["uri"] = guid
+    data["uri"] = as_uri(guid, "g2guid")  # xs:string in G2: not always a URI
     version = element.get("version")
     if version is not None:
         if not version.strip().isdigit() or int(version) < 1:
@@ -247,6 +252,7 @@ def _package(element: etree._Element, data: dict[str, Any], where: str) -> None:
             uri = (ref.get("residref") or ref.get("href") or "").strip()
             if not uri:
                 raise Invalid(f"{where}/groupSet/group/itemRef@residref: missing")
+            uri = as_uri(uri, "g2guid")  # the same URN as the guid it names
             association: dict[str, Any] = {"name": f"{role}-{len(associations) + 1}", "uri": uri}
             item_class = _one(ref, "itemClass")
             kind = _code(item_class.get("qcode") or "") if item_class is not None else ""

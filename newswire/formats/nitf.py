@@ -8,7 +8,14 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from newswire.errors import Invalid
-from newswire.formats.common import Parsed, build_item, collapse, parse_datetime, qcode_to_uri
+from newswire.formats.common import (
+    Parsed,
+    as_uri,
+    build_item,
+    collapse,
+    parse_datetime,
+    qcode_to_uri,
+)
 from newswire.formats.common import uri_to_qcode as to_qcode
 from newswire.formats.markup import body_html, html_to_nitf, nitf_to_html, plain_text
 from newswire.formats.xmlsafe import local_name, spaced_text, xml_text
@@ -156,8 +163,8 @@ def _read_docdata(docdata: etree._Element | None, data: dict[str, Any]) -> str |
     signal = None
     for child in docdata:
         name = local_name(child)
-        if name == "doc-id" and child.get("id-string") and "uri" not in data:
-            data["uri"] = child.get("id-string").strip()
+        if name == "doc-id" and (child.get("id-string") or "").strip() and "uri" not in data:
+            data["uri"] = as_uri(child.get("id-string"), "nitf")
         elif name == "urgency" and child.get("ed-urg"):
             data["urgency"] = _urgency(child.get("ed-urg"))
         elif name == "date.issue" and child.get("norm"):

@@ -123,7 +123,6 @@ def test_newsml_g2_minimal_with_xhtml_body() -> None:
         (g2(ITEM_META.replace("<versionCreated>2024-01-01T00:00:00Z</versionCreated>", "")),
          "newsItem/itemMeta/versionCreated: missing"),
         (g2(ITEM_META, guid=""), "newsItem@guid: missing"),
-        (g2(ITEM_META, guid="N1"), "newsItem@guid"),
         (g2(ITEM_META, version="0"), "newsItem@version"),
         (g2(ITEM_META, "<contentMeta><urgency>12</urgency></contentMeta>"), "contentMeta/urgency"),
         (g2(ITEM_META.replace("stat:canceled", "stat:gone")), "itemMeta/pubStatus"),
@@ -135,6 +134,12 @@ def test_newsml_g2_minimal_with_xhtml_body() -> None:
 def test_newsml_g2_rejections_name_the_element(document: bytes, message: str) -> None:
     with pytest.raises(Invalid, match=message):
         parse(document)
+
+
+def test_a_guid_that_is_no_uri_becomes_a_stable_urn() -> None:
+    # G2 types guid as xs:string: agencies send plain ids, and a resend must match.
+    assert parse(g2(ITEM_META, guid="N1 x"))[0].item.uri == "urn:g2guid:N1%20x"
+    assert parse(g2(ITEM_META, guid="tag:a.example,2026:1"))[0].item.uri == "tag:a.example,2026:1"
 
 
 def test_news_message_with_several_items() -> None:
