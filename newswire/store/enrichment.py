@@ -36,6 +36,9 @@ __all__ = [
 ]
 
 NEAR_DUPLICATE_DAYS = 7
+# At most this many of the newest fingerprints are compared (about 3.5 ms here, whatever
+# the archive holds; all of 100,000 took about 20 ms and grew with the volume).
+NEAR_DUPLICATE_RECENT = 20_000
 _SIGN = 2**63
 
 
@@ -83,24 +86,22 @@ async def record_enrichment(
     version: int,
     record: EnrichmentRecord,
     days: int = NEAR_DUPLICATE_DAYS,
+    recent: int = NEAR_DUPLICATE_RECENT,
 ) -> None:
-    """Store a version's enrichment, flag a near-duplicate of another recent item, and
-    replace the item's concepts with this version's."""
+    """Store a version's enrichment, flag a near-duplicate of another recent item (among
+    the `recent` newest fingerprints of the last `days`), and replace the item's
+    concepts with this version's."""
     near: tuple[Any, ...] | None = None
     if record.fingerprint is not None:
         cur = await conn.execute(
-            "SELECT uri, bit_count((fingerprint # %s)::bit(64)) AS bits FROM item_enrichment"
-            " WHERE fingerprint IS NOT NULL AND uri <> %s"
-            " AND created_at > now() - make_interval(days => %s)"
-            " AND bit_count((fingerprint # %s)::bit(64)) <= %s"
-            " ORDER BY bits, created_at DESC LIMIT 1",
-            (
-                _signed(record.fingerprint),
-                uri,
-                days,
-                _signed(record.fingerprint),
-                NEAR_DUPLICATE_BITS,
-            ),
+            "SELECT uri, bits FROM ("
+            " SELECT uri, created_at, bit_count((fingerprint # %s)::bit(64)) AS bits FROM ("
+            "  SELECT uri, fingerprint, created_at FROM item_enrichment"
+            "  WHERE fingerprint IS NOT NULL AND uri <> %s"
+            "  AND created_at > now() - make_interval(days => %s)"
+            "  ORDER BY created_at DESC LIMIT %s) AS newest"
+            ") AS scored WHERE bits <= %s ORDER BY bits, created_at DESC LIMIT 1",
+            (_signed(record.fingerprint), uri, days, recent, NEAR_DUPLICATE_BITS),
         )
         near = await cur.fetchone()
     await conn.execute(
