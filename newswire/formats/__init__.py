@@ -16,7 +16,7 @@ from newswire.formats.newsml_g2_reader import parse_newsml_g2
 from newswire.formats.ninjs import parse_json, render_ninjs3
 from newswire.formats.ninjs2 import render_ninjs2
 from newswire.formats.nitf import NITF_NS, parse_nitf, render_nitf
-from newswire.formats.sniff import sniff
+from newswire.formats.sniff import declared, sniff
 from newswire.formats.text import parse_text
 from newswire.formats.xmlsafe import local_name, namespace, read_xml
 from newswire.model import Item
@@ -77,8 +77,18 @@ def parse(
     data: bytes, *, content_type: str | None = None, filename: str | None = None
 ) -> list[Parsed]:
     """Every item in a file of any supported format; Invalid names what is wrong."""
+    kind = sniff(data, content_type, filename)
     try:
-        kind = sniff(data, content_type, filename)
+        return _parse_as(kind, data, content_type)
+    except Invalid:
+        if kind == "text" or declared(content_type, filename) != "text":
+            raise
+    # Declared text that only looks like JSON or XML: "[CORRECTED] Storm ...", "<FLASH> ...".
+    return _parse_as("text", data, content_type)
+
+
+def _parse_as(kind: str, data: bytes, content_type: str | None) -> list[Parsed]:
+    try:
         if kind == "json":
             return parse_json(data)
         if kind == "text":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["Kind", "sniff"]
+__all__ = ["Kind", "declared", "sniff"]
 
 Kind = Literal["json", "xml", "text"]
 
@@ -27,12 +27,17 @@ def sniff(data: bytes, content_type: str | None = None, filename: str | None = N
         return "json"
     if start == b"<":
         return "xml"
+    return declared(content_type, filename) or "text"
+
+
+def declared(content_type: str | None, filename: str | None) -> Kind | None:
+    """The kind a content type or file name says, if either says one."""
     media = (content_type or "").split(";")[0].strip().lower()
     for marker, kind in _BY_TYPE.items():
         if marker in media:
             return kind
     extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
-    return _BY_EXTENSION.get(extension, "text")
+    return _BY_EXTENSION.get(extension)
 
 
 def _first_byte(data: bytes) -> bytes:
