@@ -22,6 +22,7 @@ MAX_BYTES = 32 * 1024 * 1024
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _UNDECLARED = re.compile(r"Entity '([^']+)' not defined")
 _DOCTYPE = re.compile(r"<!DOCTYPE\s[^\[>]*(\[|>)")
+_DECLARED = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']+)[\"']")
 _ENCODING = re.compile(r"^(\s*<\?xml[^>]*?encoding\s*=\s*)([\"'])[^\"']*\2")
 
 
@@ -46,12 +47,18 @@ def read_xml(data: bytes) -> etree._Element:
     """Parse a document; a named DTD is not read, its HTML entities become characters."""
     if len(data) > MAX_BYTES:
         raise Invalid(f"file: larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    tree, undeclared = _parse(_trim_start(data))
+    data = _trim_start(data)
+    try:
+        tree, undeclared = _parse(data)
+    except Invalid as err:
+        if "Unsupported encoding" not in str(err):
+            raise
+        data = _recoded(data)
+        tree, undeclared = _parse(data)
     if undeclared:
         # Declared in a DTD we do not read: declare them ourselves and read again, so that
         # attribute values keep them too (libxml2 drops undeclared ones there).
-        declared = _with_declarations(_trim_start(data), tree.docinfo.encoding, undeclared)
-        tree, undeclared = _parse(declared)
+        tree, undeclared = _parse(_with_declarations(data, tree.docinfo.encoding, undeclared))
     entities = _internal_entities(tree)
     root = tree.getroot()
     _replace_entity_references(root, entities)
@@ -64,6 +71,18 @@ def _trim_start(data: bytes) -> bytes:
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     rest = data[len(bom) :].lstrip(b" \t\r\n")
     return bom + rest if rest.startswith(b"<?xml") else data
+
+
+def _recoded(data: bytes) -> bytes:
+    """The document as UTF-8 when it declares an encoding libxml2 does not know by that
+    name but Python does (`Latin-1`, `mac-roman`)."""
+    match = _DECLARED.match(data)
+    name = match.group(1).decode("ascii", errors="replace") if match else "?"
+    try:
+        text = data.decode(name)
+    except (LookupError, UnicodeDecodeError):
+        raise Invalid(f"file: XML in an unknown encoding {name[:30]!r}") from None
+    return _ENCODING.sub(r"\1\2UTF-8\2", text, count=1).encode("utf-8")
 
 
 def _parse(data: bytes) -> tuple[etree._ElementTree, list[str]]:
