@@ -72,9 +72,9 @@ def _unchanged(item: Item, stored: Item) -> bool:
     """Whether the item says nothing the stored version does not already say (lists may
     have grown on the wire: enrichment adds subjects beside the source's own). HTML is
     compared as stored, after sanitising (`&eacute;` is stored as the character)."""
-    item = clean_item(item)
+    cleaned = clean_item(item)  # its own fields set: only those the source sent count
     for name in item.model_fields_set - _STAMPS:
-        new, old = getattr(item, name), getattr(stored, name)
+        new, old = getattr(cleaned, name), getattr(stored, name)
         if new == old:
             continue
         if isinstance(new, list) and isinstance(old, list) and all(x in old for x in new):

@@ -13,6 +13,7 @@ ninjs 1.0 shapes, right-to-left and Turkish text, long headlines, empty bodies.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -125,6 +126,8 @@ def test_cli_names_each_refusal_and_takes_the_rest(wire: Variants) -> None:
     out = done.stdout + done.stderr
     assert done.returncode != 0, "a rejected file must make the exit status non-zero"
     assert f"{len(ACCEPTED)} accepted, {len(REFUSED)} rejected" in out, out[-800:]
+    # Everything was sent over HTTP first: a resend updates nothing.
+    assert re.search(r"\d+ (updated|corrected|killed)", out) is None, out[-300:]
     for name in REFUSED:
         lines = [line for line in out.splitlines() if name in line and "rejected" in line]
         assert len(lines) == 1 and EXPECTED[name]["refused"] in lines[0], (name, lines)
