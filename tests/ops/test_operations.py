@@ -46,6 +46,13 @@ def test_metrics_count_deliveries_streams_webhooks_latency_and_enrichment(wire: 
         assert len(reader.wait_for(2)) == 2
         assert len(sub.get("/v1/feed").json()["entries"]) == 2
         wait_until(lambda: len(receiver.unique()) == 2)
+        # A webhook delivery is counted once its outcome is recorded, just after the
+        # receiver's answer: wait for the second.
+        wait_until(
+            lambda: _sample(client.get("/metrics").text, "newswire_deliveries_total",
+                            channel="webhook")
+            - _sample(before, "newswire_deliveries_total", channel="webhook") >= 2
+        )  # fmt: skip
         r = client.get("/metrics")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
         after = r.text
