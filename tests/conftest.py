@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -76,6 +77,14 @@ def db_url(pg_url: str, template_url: str) -> Iterator[str]:
 def run_async(coro: Any) -> Any:
     """Run a coroutine to completion from a synchronous test."""
     return asyncio.run(coro)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
 
 
 def run_cli(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

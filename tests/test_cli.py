@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.conftest import story
+from tests.conftest import free_port, story
 
 
 def _env() -> dict[str, str]:
@@ -41,13 +40,6 @@ def last_word(result: subprocess.CompletedProcess[str]) -> str:
     return result.stdout.split()[-1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 class Serve:
     """`newswire serve` on a data dir, as a child process the test starts and stops."""
 
@@ -60,7 +52,7 @@ class Serve:
         )
         self.args = ["--data-dir", str(data)]
         self.extra = list(extra)
-        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.url = f"http://127.0.0.1:{free_port()}"
         self.proc: subprocess.Popen[str] | None = None
         self.clients: list[httpx.Client] = []
 

@@ -18,7 +18,8 @@ import pytest
 from fastapi import FastAPI
 
 from newswire.delivery import webhooks as worker
-from tests.conftest import LiveServer, Wire, new_key
+from tests.conftest import LiveServer, Wire, free_port, new_key
+from tests.delivery.smtp import Inbox, Smtp
 
 # Shrunk so that a test module runs in seconds: 0.05 s, 0.1 s ... capped at 0.4 s,
 # dead after six failed attempts; a receiver has half a second to answer.
@@ -175,3 +176,25 @@ def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for webhook deliveries")
         time.sleep(0.05)
+
+
+@pytest.fixture
+def mail(db_url: str, tmp_path: Path) -> Iterator[tuple[Wire, Smtp]]:
+    """newswire sending e-mail to a real SMTP server on loopback."""
+    smtp = Smtp(Inbox(), free_port())
+    smtp.start()
+    server = LiveServer(
+        db_url,
+        tmp_path,
+        smtp_host="127.0.0.1",
+        smtp_port=str(smtp.port),
+        smtp_from="alerts@wire.example",
+        public_url="https://wire.example",
+    )
+    wire = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"), server)
+    try:
+        yield wire, smtp
+    finally:
+        wire.close()
+        server.stop()
+        smtp.stop()

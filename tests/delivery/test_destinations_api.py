@@ -3,7 +3,6 @@ and replay (against a real FTP server that comes up late)."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 from newswire.delivery import destinations as worker
 from newswire.delivery.filenames import item_file
 from newswire.delivery.webhooks import RetryPolicy
-from tests.conftest import LiveServer, Wire, new_key
+from tests.conftest import LiveServer, Wire, free_port, new_key
 from tests.delivery.conftest import wait_until
 from tests.delivery.test_destinations import FTP, Trouble
 from tests.follow.helpers import desk_story
@@ -48,13 +47,6 @@ def _subscriber(wire: Wire, name: str = "Daily") -> int:
 def _ftp(sub: int, **extra: Any) -> dict[str, Any]:
     body = {"subscriber": sub, "protocol": "ftp", "host": "127.0.0.1", "username": "wire"}
     return body | {"password": "pw"} | extra
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def test_only_admins_manage_destinations(admin_wire: Wire) -> None:
@@ -125,7 +117,7 @@ def test_create_list_get_delete_and_limits(admin_wire: Wire) -> None:
 
 
 def test_dead_letters_then_replay_delivers_in_order_once(admin_wire: Wire, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     made = admin_wire.admin.post(
         "/v1/admin/destinations",
         json=_ftp(

@@ -3,90 +3,16 @@ message for a matching publish; the unsubscribe link works; an SMTP outage loses
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from email.message import Message
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-from aiosmtpd.controller import Controller
-
 from newswire.store.database import Database
 from newswire.store.users import create_user
-from tests.conftest import LiveServer, Wire, new_key, run_async
+from tests.conftest import Wire, run_async
 from tests.delivery.conftest import wait_until
+from tests.delivery.smtp import Smtp
 from tests.follow.helpers import desk_story
-
-
-class Inbox:
-    """What the SMTP server received: parsed messages, with their arrival times."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[float, Message]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
-            parsed = email.message_from_bytes(
-                envelope.original_content, policy=email.policy.default
-            )
-            self.messages.append((time.monotonic(), parsed))
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        with self.lock:
-            return [m for _, m in self.messages if m["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class Smtp:
-    """aiosmtpd on a fixed loopback port, startable again after a stop."""
-
-    def __init__(self, inbox: Inbox, port: int) -> None:
-        self.inbox, self.port = inbox, port
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def mail(db_url: str, tmp_path: Path) -> Iterator[tuple[Wire, Smtp]]:
-    smtp = Smtp(Inbox(), _free_port())
-    smtp.start()
-    server = LiveServer(
-        db_url,
-        tmp_path,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp.port),
-        smtp_from="alerts@wire.example",
-        public_url="https://wire.example",
-    )
-    wire = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"), server)
-    try:
-        yield wire, smtp
-    finally:
-        wire.close()
-        server.stop()
-        smtp.stop()
 
 
 def _user(db_url: str, name: str, subscriber_id: int) -> int:

@@ -6,43 +6,19 @@ waiting matches instead of one e-mail each."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
 import psycopg
-import pytest
 
 from newswire.store.database import Database
 from newswire.store.users import create_user
-from tests.conftest import LiveServer, Wire, new_key, run_async
+from tests.conftest import Wire, run_async
 from tests.delivery.conftest import wait_until
-from tests.delivery.test_email_alerts import Inbox, Smtp, _free_port
+from tests.delivery.smtp import Smtp
 from tests.follow.helpers import desk_story
 from tests.pages.logins import PASSWORD, login, post
-
-
-@pytest.fixture
-def mail(db_url: str, tmp_path: Path) -> Iterator[tuple[Wire, Smtp]]:
-    smtp = Smtp(Inbox(), _free_port())
-    smtp.start()
-    server = LiveServer(
-        db_url,
-        tmp_path,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp.port),
-        smtp_from="alerts@wire.example",
-        public_url="https://wire.example",
-    )
-    wire = Wire(server.url, db_url, new_key(db_url, "admin"), new_key(db_url, "editor"), server)
-    try:
-        yield wire, smtp
-    finally:
-        wire.close()
-        server.stop()
-        smtp.stop()
 
 
 def _users(wire: Wire, *names: str) -> tuple[httpx.Client, dict[str, int]]:

@@ -15,10 +15,9 @@ from urllib.parse import quote
 
 import httpx
 
-from tests.conftest import LiveServer, Wire, story
+from tests.conftest import LiveServer, Wire, free_port, story
 from tests.delivery.conftest import Receiver, wait_until
 from tests.ops.support import feed
-from tests.test_cli import _free_port
 from tests.web.test_stream import SSEReader
 
 
@@ -90,7 +89,7 @@ def test_request_ids_are_echoed_and_readiness_reported(wire: Wire) -> None:
 
 
 def test_serve_writes_json_log_lines_with_the_request_id(db_url: str, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = dict(os.environ, NEWSWIRE_DATABASE_URL=db_url)
     with log.open("w") as err:
