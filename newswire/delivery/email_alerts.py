@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import quote
@@ -20,7 +19,7 @@ import psycopg
 from newswire.delivery.email_digests import send_digests
 from newswire.delivery.email_followups import send_followups
 from newswire.delivery.email_links import unsubscribe_token, unsubscribed_alert
-from newswire.delivery.email_smtp import POLICY, Paused, SmtpSettings, send_messages
+from newswire.delivery.email_smtp import POLICY, Paused, SmtpSettings, mail_each
 from newswire.delivery.notifier import WireNotifier
 from newswire.errors import Unavailable
 from newswire.store import email_outbox as outbox
@@ -64,19 +63,15 @@ def alert_message(
 async def send_batch(db: Database, smtp: SmtpSettings, secret: str) -> int:
     """Mail one batch of matches; how many were handled. A failed send stops the batch
     (what went out before it is committed) and raises `Paused`."""
-    failure: BaseException | None = None
     async with outbox.email_batch(db) as batch:
-        for match in batch.matches:
-            messages = [alert_message(smtp, secret, match, to) for to in match.recipients]
-            try:
-                if messages:
-                    await asyncio.to_thread(send_messages, smtp, messages)
-            except (OSError, smtplib.SMTPException) as err:
-                failure = err
-                break
-            await batch.sent(match)
-    if failure is not None:
-        raise Paused(f"SMTP: {failure}") from failure
+        paused = await mail_each(
+            smtp,
+            batch.matches,
+            lambda match: [alert_message(smtp, secret, match, to) for to in match.recipients],
+            batch.sent,
+        )
+    if paused is not None:
+        raise paused
     return len(batch.matches)
 
 

@@ -3,14 +3,12 @@ match that waited for it (store/email_digests.py), with each alert's unsubscribe
 
 from __future__ import annotations
 
-import asyncio
-import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import quote
 
 from newswire.delivery.email_links import unsubscribe_token
-from newswire.delivery.email_smtp import POLICY, Paused, SmtpSettings, send_messages
+from newswire.delivery.email_smtp import POLICY, SmtpSettings, mail_each
 from newswire.store import email_digests as store
 from newswire.store.database import Database
 
@@ -46,17 +44,13 @@ def digest_message(smtp: SmtpSettings, secret: str, digest: store.Digest) -> Ema
 async def send_digests(db: Database, smtp: SmtpSettings, secret: str) -> int:
     """Mail the digests that are due; how many users were handled. A failed send stops
     the batch (what went out before it is committed) and raises `Paused`."""
-    failure: BaseException | None = None
     async with store.digest_batch(db) as batch:
-        for digest in batch.digests:
-            try:
-                if digest.entries and digest.email:
-                    message = digest_message(smtp, secret, digest)
-                    await asyncio.to_thread(send_messages, smtp, [message])
-            except (OSError, smtplib.SMTPException) as err:
-                failure = err
-                break
-            await batch.sent(digest)
-    if failure is not None:
-        raise Paused(f"SMTP: {failure}") from failure
+        paused = await mail_each(
+            smtp,
+            batch.digests,
+            lambda d: [digest_message(smtp, secret, d)] if d.entries and d.email else [],
+            batch.sent,
+        )
+    if paused is not None:
+        raise paused
     return sum(1 for d in batch.digests if d.entries)

@@ -4,14 +4,12 @@ kill. Drained from store/download_followups.py by the e-mail worker
 
 from __future__ import annotations
 
-import asyncio
-import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import quote
 
 from newswire.delivery.email_links import followup_token
-from newswire.delivery.email_smtp import POLICY, Paused, SmtpSettings, send_messages
+from newswire.delivery.email_smtp import POLICY, SmtpSettings, mail_each
 from newswire.store import download_followups as store
 from newswire.store.database import Database
 
@@ -50,17 +48,13 @@ def followup_message(smtp: SmtpSettings, secret: str, followup: store.Followup) 
 async def send_followups(db: Database, smtp: SmtpSettings, secret: str) -> int:
     """Mail one batch of follow-ups; how many were handled. A failed send stops the
     batch (what went out before it is committed) and raises `Paused`."""
-    failure: BaseException | None = None
     async with store.followup_batch(db) as batch:
-        for followup in batch.followups:
-            try:
-                if followup.email:
-                    message = followup_message(smtp, secret, followup)
-                    await asyncio.to_thread(send_messages, smtp, [message])
-            except (OSError, smtplib.SMTPException) as err:
-                failure = err
-                break
-            await batch.sent(followup)
-    if failure is not None:
-        raise Paused(f"SMTP: {failure}") from failure
+        paused = await mail_each(
+            smtp,
+            batch.followups,
+            lambda f: [followup_message(smtp, secret, f)] if f.email else [],
+            batch.sent,
+        )
+    if paused is not None:
+        raise paused
     return len(batch.followups)

@@ -3,13 +3,18 @@ by alert e-mails, digests and story follow-ups."""
 
 from __future__ import annotations
 
+import asyncio
 import email.policy
 import smtplib
 import ssl
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import TypeVar
 
-__all__ = ["POLICY", "Paused", "SmtpSettings", "send_messages"]
+__all__ = ["POLICY", "Paused", "SmtpSettings", "mail_each", "send_messages"]
+
+T = TypeVar("T")
 
 # Headers up to RFC 5322's 998 characters: a long List-Unsubscribe URL stays plain text.
 POLICY = email.policy.default.clone(max_line_length=998)
@@ -49,3 +54,25 @@ def send_messages(smtp: SmtpSettings, messages: list[EmailMessage]) -> int:
         for message in messages:
             client.send_message(message)
     return len(messages)
+
+
+async def mail_each(
+    smtp: SmtpSettings,
+    items: Sequence[T],
+    messages_of: Callable[[T], list[EmailMessage]],
+    sent: Callable[[T], Awaitable[None]],
+) -> Paused | None:
+    """Send each item's messages in order, marking each item sent once they went out.
+    An SMTP failure stops there and is returned (not raised), so the caller's batch
+    still commits what was marked before it."""
+    for item in items:
+        messages = messages_of(item)
+        try:
+            if messages:
+                await asyncio.to_thread(send_messages, smtp, messages)
+        except (OSError, smtplib.SMTPException) as err:
+            paused = Paused(f"SMTP: {err}")
+            paused.__cause__ = err
+            return paused
+        await sent(item)
+    return None
