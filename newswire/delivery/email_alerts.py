@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from email.message import EmailMessage
-from email.utils import make_msgid
 from urllib.parse import quote
 
 import psycopg
@@ -19,7 +18,7 @@ import psycopg
 from newswire.delivery.email_digests import send_digests
 from newswire.delivery.email_followups import send_followups
 from newswire.delivery.email_links import unsubscribe_token, unsubscribed_alert
-from newswire.delivery.email_smtp import POLICY, Paused, SmtpSettings, mail_each
+from newswire.delivery.email_smtp import Paused, SmtpSettings, mail_each, new_message
 from newswire.delivery.notifier import WireNotifier
 from newswire.errors import Unavailable
 from newswire.store import email_outbox as outbox
@@ -46,13 +45,10 @@ def alert_message(
     story = f"{base}/portal/items/{quote(match.uri, safe='')}"
     unsubscribe = f"{base}/alerts/unsubscribe?token={unsubscribe_token(secret, match.alert_id)}"
     headline = match.headline or match.uri
-    message = EmailMessage(policy=POLICY)
-    message["Subject"] = f"[{match.alert_name}] {headline}"[:250]
-    message["From"] = smtp.sender
-    message["To"] = to
-    message["Message-ID"] = make_msgid(f"alert-{match.alert_id}-{match.seq}")
-    message["List-Unsubscribe"] = f"<{unsubscribe}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+    message = new_message(
+        smtp, to, f"[{match.alert_name}] {headline}", f"alert-{match.alert_id}-{match.seq}",
+        unsubscribe,
+    )  # fmt: skip
     message.set_content(
         f'Your alert "{match.alert_name}" matched a story:\n\n{headline}\n{story}\n\n'
         f"Stop these e-mails: {unsubscribe}\n"

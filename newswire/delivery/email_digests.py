@@ -4,11 +4,10 @@ match that waited for it (store/email_digests.py), with each alert's unsubscribe
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import make_msgid
 from urllib.parse import quote
 
 from newswire.delivery.email_links import unsubscribe_token
-from newswire.delivery.email_smtp import POLICY, SmtpSettings, mail_each
+from newswire.delivery.email_smtp import SmtpSettings, mail_each, new_message
 from newswire.store import email_digests as store
 from newswire.store.database import Database
 
@@ -28,15 +27,14 @@ def digest_message(smtp: SmtpSettings, secret: str, digest: store.Digest) -> Ema
     for alert_id, name in alerts.items():
         token = unsubscribe_token(secret, alert_id)
         lines.append(f"{name}: {base}/alerts/unsubscribe?token={token}")
-    message = EmailMessage(policy=POLICY)
-    message["Subject"] = f"Alert digest: {len(digest.entries)} stories"
-    message["From"] = smtp.sender
-    message["To"] = digest.email
-    message["Message-ID"] = make_msgid(f"digest-{digest.user_id}")
+    one_click = None
     if len(alerts) == 1:  # one alert: the one-click header can name it
         token = unsubscribe_token(secret, next(iter(alerts)))
-        message["List-Unsubscribe"] = f"<{base}/alerts/unsubscribe?token={token}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+        one_click = f"{base}/alerts/unsubscribe?token={token}"
+    message = new_message(
+        smtp, digest.email, f"Alert digest: {len(digest.entries)} stories",
+        f"digest-{digest.user_id}", one_click,
+    )  # fmt: skip
     message.set_content("\n".join(lines) + "\n")
     return message
 

@@ -5,11 +5,10 @@ kill. Drained from store/download_followups.py by the e-mail worker
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import make_msgid
 from urllib.parse import quote
 
 from newswire.delivery.email_links import followup_token
-from newswire.delivery.email_smtp import POLICY, SmtpSettings, mail_each
+from newswire.delivery.email_smtp import SmtpSettings, mail_each, new_message
 from newswire.store import download_followups as store
 from newswire.store.database import Database
 
@@ -30,13 +29,10 @@ def followup_message(smtp: SmtpSettings, secret: str, followup: store.Followup) 
     unsubscribe = f"{base}/followups/unsubscribe?token={token}"
     headline = followup.headline or followup.uri
     label = {"update": "Updated", "correction": "Corrected", "kill": "KILLED"}[followup.kind]
-    message = EmailMessage(policy=POLICY)
-    message["Subject"] = f"[{label}] {headline}"[:250]
-    message["From"] = smtp.sender
-    message["To"] = followup.email
-    message["Message-ID"] = make_msgid(f"followup-{followup.user_id}-{followup.seq}")
-    message["List-Unsubscribe"] = f"<{unsubscribe}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+    message = new_message(
+        smtp, followup.email, f"[{label}] {headline}",
+        f"followup-{followup.user_id}-{followup.seq}", unsubscribe,
+    )  # fmt: skip
     message.set_content(
         f"A story you downloaded {_WHAT[followup.kind]}.\n\n{headline}\n"
         f"Version {followup.version}: {story}\n\n"

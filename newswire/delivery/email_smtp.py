@@ -10,9 +10,10 @@ import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import make_msgid
 from typing import TypeVar
 
-__all__ = ["POLICY", "Paused", "SmtpSettings", "mail_each", "send_messages"]
+__all__ = ["POLICY", "Paused", "SmtpSettings", "mail_each", "new_message", "send_messages"]
 
 T = TypeVar("T")
 
@@ -32,6 +33,22 @@ class SmtpSettings:
     sender: str = "newswire@localhost"
     base_url: str = "http://localhost:8080"
     timeout: float = 15.0
+
+
+def new_message(
+    smtp: SmtpSettings, to: str, subject: str, id_hint: str, unsubscribe: str | None
+) -> EmailMessage:
+    """A message from the wire with its headers; `unsubscribe` (a URL) adds RFC 8058's
+    one-click unsubscribe headers. The caller sets the content."""
+    message = EmailMessage(policy=POLICY)
+    message["Subject"] = subject[:250]
+    message["From"] = smtp.sender
+    message["To"] = to
+    message["Message-ID"] = make_msgid(id_hint)
+    if unsubscribe is not None:
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
 
 
 class Paused(Exception):
