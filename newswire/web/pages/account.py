@@ -36,11 +36,6 @@ _ROLES = ("subscriber", "editor", "admin")
 PAGE = "portal/password.html"
 
 
-def _raw(values: list[str]) -> str:
-    """A password field as typed (blanks are part of a password)."""
-    return values[-1] if values else ""
-
-
 @router.get("/account/password")
 async def password_page(request: Request) -> Response:
     """The form: current password, new password twice."""
@@ -64,7 +59,7 @@ async def change_password(request: Request) -> Response:
         )
         page.headers["Retry-After"] = str(wait)
         return page
-    current, new, repeat = (_raw(form.getall(name)) for name in ("current", "new", "repeat"))
+    current, new, repeat = (form.raw(name) for name in ("current", "new", "repeat"))
     if await check_password(db, user.username, current) is None:
         await record_failure(db, user.username, client)
         await record_audit(db, f"user:{user.username}", "password_change_refused")

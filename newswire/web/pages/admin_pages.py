@@ -105,7 +105,7 @@ async def add_user(request: Request) -> Response:
     made = await user_store.create_user(
         db,
         form.get("username"),
-        form.getall("password")[-1] if form.getall("password") else "",
+        form.raw("password"),
         role,
         sub_id,
         form.get("email") or None,

@@ -56,7 +56,7 @@ async def login_page(
 async def login(request: Request) -> Response:
     """Check the password; on success a brand-new session (and cookie) replaces the old one."""
     form = await form_of(request)
-    username, password = form.get("username")[:200], form.getall("password")
+    username, password = form.get("username")[:200], form.raw("password")
     db = context(request).db
     client = request.client.host if request.client else "unknown"
     wait = await throttled_for(db, username, client, MAX_FAILURES, FAILURE_WINDOW)
@@ -73,7 +73,7 @@ async def login(request: Request) -> Response:
         )
         page.headers["Retry-After"] = str(wait)
         return page
-    user = await check_password(db, username, password[-1] if password else "")
+    user = await check_password(db, username, password)
     if user is None:
         await record_failure(db, username, client)
         await record_audit(db, f"user:{username}", "login_failed", detail={"client": client})

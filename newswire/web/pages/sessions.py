@@ -64,6 +64,11 @@ class Form:
         values = self.getall(name)
         return values[-1].strip() if values else default
 
+    def raw(self, name: str) -> str:
+        """The field's last value exactly as typed (passwords: blanks are part of them)."""
+        values = self.getall(name)
+        return values[-1] if values else ""
+
     def getall(self, name: str) -> list[str]:
         """Every value sent for the field (checkboxes, multiple selects)."""
         return [v for k, v in self._pairs if k == name]
